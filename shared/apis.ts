@@ -1,0 +1,54 @@
+import * as z from 'zod/mini';
+import { type Action, backflowSchema } from './schemas/backflow.js';
+import { describeIssues, type InputIssue } from './schemas/issues.js';
+import { payOrderInfoSchema } from './schemas/payinfo.js';
+import type { ParamValue } from './top/params.js';
+
+/** One TOP API as a function sees it: how input is checked and how it becomes request params. */
+export interface ParkApi<S extends z.ZodMiniType = z.ZodMiniType> {
+  /** The function's name: `arrive`, `leave`, `pay`, `payinfo-sync`. */
+  name: string;
+  method: string;
+  /** The result object in TOP's success envelope. */
+  resultField: string;
+  schema: S;
+  toParams(input: z.output<S>): Record<string, ParamValue>;
+}
+
+export type Checked = { ok: true; params: Record<string, ParamValue> } | { ok: false; issues: InputIssue[] };
+
+const fieldsOf = (schema: z.ZodMiniType): string[] =>
+  Object.keys((schema as unknown as { shape: Record<string, unknown> }).shape);
+
+/** Senders often write null or "" for "no value": both mean absent, as they do on the wire. */
+function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (value !== null && value !== '') out[key] = value;
+  return out;
+}
+
+/** Validates a parsed body against the API and turns it into request params, or lists every problem. */
+export function check<S extends z.ZodMiniType>(api: ParkApi<S>, body: Record<string, unknown>): Checked {
+  const result = z.safeParse(api.schema, withoutEmpty(body));
+  if (!result.success) return { ok: false, issues: describeIssues(result.error, fieldsOf(api.schema)) };
+  return { ok: true, params: api.toParams(result.data) };
+}
+
+const define = <S extends z.ZodMiniType>(api: ParkApi<S>): ParkApi<S> => api;
+
+export const backflow = (action: Action) =>
+  define({
+    name: action,
+    method: 'tmall.popupstore.park.backflow',
+    resultField: 'result_dto',
+    schema: backflowSchema(action),
+    toParams: (input) => ({ ...input, action }),
+  });
+
+export const payinfoSync = define({
+  name: 'payinfo-sync',
+  method: 'taobao.taojie.parking.order.payinfo.sync',
+  resultField: 'result',
+  schema: payOrderInfoSchema,
+  toParams: (input) => ({ pay_order_info_dto: input }),
+});

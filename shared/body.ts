@@ -1,0 +1,25 @@
+import { invalid, type Outcome } from './outcome.js';
+
+/** Parking events are a few hundred bytes; anything near this is a mistake or an attack. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads an event body as a JSON object, or says exactly what is wrong with it. */
+export function parseBody(
+  text: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; outcome: Outcome } {
+  const fail = (message: string) => ({ ok: false as const, outcome: invalid(message) });
+  if (text.trim() === '') return fail('The body is empty: send the event as a JSON object.');
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return fail(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // V8's message quotes the input, which may hold personal data; keep only where it broke.
+    const at = /position (\d+)/.exec(String((err as Error).message));
+    return fail(`The body is not valid JSON${at ? ` (error at position ${at[1]})` : ''}.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('The body must be a JSON object of the API fields.');
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}

@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+import { date } from './dates.js';
+import { integer, text } from './field.js';
+import { jsonObject, mallId, mobile, plate } from './parking.js';
+
+export const ACTIONS = ['arrive', 'leave', 'pay'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/**
+ * `tmall.popupstore.park.backflow` for one action: the field table of the API document, with the
+ * action's own requirements (start_time to arrive, end_time to leave, pay_time and park_duration
+ * to pay) made required fields of that function.
+ */
+export function backflowSchema(action: Action) {
+  const required = `is required when action is ${action}`;
+  const time = (requiredFor: Action) => (requiredFor === action ? date(required) : z.optional(date()));
+  const minutes = { min: 0, hint: 'minutes parked', required };
+  return z
+    .strictObject({
+      action: z.optional(
+        z.literal(action, { error: `must be "${action}" (this is the ${action} function), or left out` }),
+      ),
+      mall_id: mallId(),
+      car_no: plate(),
+      start_time: time('arrive'),
+      end_time: time('leave'),
+      pay_time: time('pay'),
+      park_duration: action === 'pay' ? integer(minutes) : z.optional(integer(minutes)),
+      car_type: z.optional(text(64)),
+      user_nick: z.optional(text(64)),
+      mobile: z.optional(mobile()),
+      coupon_id: z.optional(text(64)),
+      extend: z.optional(jsonObject()),
+    })
+    .check(
+      z.superRefine((value, ctx) => {
+        if (value.start_time && value.end_time && value.end_time < value.start_time) {
+          ctx.issues.push({
+            code: 'custom',
+            path: ['end_time'],
+            message: 'must not be before start_time',
+            input: value.end_time,
+          });
+        }
+      }),
+    );
+}
+
+export type BackflowInput = z.output<ReturnType<typeof backflowSchema>>;

@@ -1,0 +1,80 @@
+import { buildRequest, type ParamValue, type TopCredentials } from './params.js';
+import { type AttemptOutcome, readResponse } from './response.js';
+import type { DeliveryResult, TopFailure } from './result.js';
+import { backoffMs, sleep } from './retry.js';
+import { postForm } from './transport.js';
+
+export interface TopClientConfig extends TopCredentials {
+  gatewayUrl: string;
+  connectTimeoutMs: number;
+  /** Per attempt, until the whole answer is in. */
+  responseTimeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+}
+
+export interface TopCall {
+  method: string;
+  /** The API's result object in the success envelope (`result_dto`, `result`). */
+  resultField: string;
+  params: Record<string, ParamValue>;
+  /** Epoch ms by which the call must have ended, retries included. */
+  deadline: number;
+}
+
+/** Below this much time left, another attempt could not finish: report what we have. */
+const MIN_ATTEMPT_MS = 200;
+/** What a sender is told to wait after a transient fault when TOP gave no figure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
+function transportFailure(err: unknown): AttemptOutcome {
+  const e = err as { code?: string; name?: string; message?: string };
+  const timeout = /TIMEOUT/i.test(`${e.code ?? ''} ${e.name ?? ''}`);
+  const failure: TopFailure = {
+    reason: timeout ? 'timeout' : 'network',
+    message:
+      `${timeout ? 'The gateway did not answer in time' : 'Could not reach the gateway'}: ${e.code ?? e.name ?? 'error'} ${e.message ?? ''}`.trim(),
+  };
+  return { ok: false, retry: 'backoff', failure };
+}
+
+/** Sends one TOP call, retrying platform and transport faults with backoff until the deadline. */
+export async function callTop(config: TopClientConfig, call: TopCall): Promise<DeliveryResult> {
+  const gateway = new URL(config.gatewayUrl);
+  let last: AttemptOutcome | undefined;
+  let attempts = 0;
+  while (attempts < config.maxAttempts) {
+    const remaining = call.deadline - Date.now();
+    if (remaining < MIN_ATTEMPT_MS) break;
+    attempts++;
+    const request = buildRequest(config, call.method, call.params);
+    const url = new URL(gateway);
+    url.search = request.query;
+    try {
+      const answer = await postForm(url, request.body, {
+        connectMs: Math.min(config.connectTimeoutMs, remaining),
+        responseMs: Math.min(config.responseTimeoutMs, remaining),
+      });
+      last = readResponse(call.method, call.resultField, answer.status, answer.body);
+    } catch (err) {
+      last = transportFailure(err);
+    }
+    if (last.ok) return { kind: 'delivered', request_id: last.request_id, response: last.response, attempts };
+    if (last.retry === 'never') return { kind: 'rejected', failure: last.failure, attempts };
+    if (last.retry === 'later') {
+      return {
+        kind: 'transient',
+        failure: last.failure,
+        attempts,
+        retryAfterSeconds: last.waitSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+      };
+    }
+    const delay = backoffMs(attempts, config.backoffBaseMs, config.backoffCapMs);
+    if (attempts >= config.maxAttempts || Date.now() + delay + MIN_ATTEMPT_MS > call.deadline) break;
+    await sleep(delay);
+  }
+  const failure: TopFailure =
+    last?.ok === false ? last.failure : { reason: 'timeout', message: 'No time was left to call the gateway.' };
+  return { kind: 'transient', failure, attempts, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS };
+}

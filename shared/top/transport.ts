@@ -1,0 +1,85 @@
+import Pool from 'undici/lib/dispatcher/pool.js';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+export interface TransportTimeouts {
+  connectMs: number;
+  /** Until the whole answer is in. */
+  responseMs: number;
+}
+
+const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
+const pools = new Map<string, Pool>();
+
+/**
+ * One keep-alive pool per gateway origin, kept for the life of the instance so warm invocations
+ * reuse connections. Sockets idle past the server's keep-alive are dropped by undici itself.
+ */
+function poolFor(origin: string, connectMs: number): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 64, connect: { timeout: connectMs }, keepAliveTimeout: 4_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool, so a process (a test, a local server) can exit. */
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
+
+export class ResponseTimeoutError extends Error {
+  override name = 'ResponseTimeoutError';
+  readonly code = 'RESPONSE_TIMEOUT';
+}
+
+/** POSTs a form body; resolves with any HTTP answer, rejects on network faults and timeouts. */
+export function postForm(url: URL, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+  const pool = poolFor(url.origin, timeouts.connectMs);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let abort: ((reason: Error) => void) | undefined;
+    // One clock for the whole answer: headersTimeout and bodyTimeout each restart on progress.
+    const timer = setTimeout(() => {
+      const err = new ResponseTimeoutError(`no complete answer within ${timeouts.responseMs} ms`);
+      if (abort) abort(err);
+      else reject(err);
+    }, timeouts.responseMs);
+    pool.dispatch(
+      {
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { 'content-type': FORM, accept: 'application/json' },
+        body,
+        headersTimeout: timeouts.responseMs,
+        bodyTimeout: timeouts.responseMs,
+      },
+      {
+        onRequestStart(controller) {
+          abort = (reason) => controller.abort(reason);
+        },
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          clearTimeout(timer);
+          resolve({ status, body: Buffer.concat(chunks).toString('utf8') });
+        },
+        onResponseError(_controller, err) {
+          clearTimeout(timer);
+          reject(err);
+        },
+      },
+    );
+  });
+}

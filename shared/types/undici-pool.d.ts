@@ -1,0 +1,5 @@
+// undici's Pool alone, without the fetch, cache and proxy code its index pulls in (see scripts/build.mjs).
+declare module 'undici/lib/dispatcher/pool.js' {
+  import { Pool } from 'undici';
+  export = Pool;
+}
