@@ -45,7 +45,13 @@ function typeProblem(name: string, type: FieldType, value: string): string | und
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${String(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'string'
+        ? `the string ${JSON.stringify(v)}`
+        : `${typeof v} ${String(v)}`;
 
 /** Application params (everything that is not a system param) not in `known`, in the order received. */
 function unknownParams(params: WireParams, known: ReadonlySet<string>): TopError | undefined {
@@ -131,11 +137,14 @@ function dtoProblem(field: FieldSpec, value: unknown): string | undefined {
     case 'String':
       return typeof value === 'string' ? undefined : `${path} must be a string, got ${describe(value)}`;
     case 'Date':
-      if (typeof value !== 'string') return `${path} must be a date-time string yyyy-MM-dd HH:mm:ss (GMT+8), got ${describe(value)}`;
+      if (typeof value !== 'string')
+        return `${path} must be a date-time string yyyy-MM-dd HH:mm:ss (GMT+8), got ${describe(value)}`;
       return typeProblem(path, 'Date', value);
     case 'Number': {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return `${path} must be a JSON integer, got ${describe(value)}`;
-      if (field.name === 'order_type' && value !== 1 && value !== 2) return `${path} must be 1 (payment) or 2 (refund), got ${value}`;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value))
+        return `${path} must be a JSON integer, got ${describe(value)}`;
+      if (field.name === 'order_type' && value !== 1 && value !== 2)
+        return `${path} must be 1 (payment) or 2 (refund), got ${value}`;
       return undefined;
     }
     case 'Json':
@@ -148,7 +157,10 @@ function checkPayinfo(params: WireParams): TopError | undefined {
   if (unknown) return unknown;
   const text = params[DTO];
   if (text === undefined) {
-    return missingArgument(DTO, `${DTO} is required: the sandbox treats it as required, since every member that matters is`);
+    return missingArgument(
+      DTO,
+      `${DTO} is required: the sandbox treats it as required, since every member that matters is`,
+    );
   }
   const problem = typeProblem(DTO, 'Json', text);
   if (problem) return invalidArgument(DTO, problem);
@@ -158,7 +170,10 @@ function checkPayinfo(params: WireParams): TopError | undefined {
   const extra = Object.keys(dto).filter((k) => !DTO_NAMES.has(k));
   if (extra.length > 0) {
     const paths = extra.map((k) => `${DTO}.${k}`);
-    return invalidArgument(paths.join(','), `unknown member${extra.length > 1 ? 's' : ''} ${paths.join(', ')}; PayOrderInfoDto has ${[...DTO_NAMES].join(', ')}`);
+    return invalidArgument(
+      paths.join(','),
+      `unknown member${extra.length > 1 ? 's' : ''} ${paths.join(', ')}; PayOrderInfoDto has ${[...DTO_NAMES].join(', ')}`,
+    );
   }
   const required = DTO_FIELDS.filter((f) => f.required).map((f) => f.name);
   const missing = required.filter((n) => !has(n));

@@ -71,7 +71,12 @@ export function businessFailureEnvelope(method: KnownMethod, id: string = reques
       }
     : {
         taojie_parking_order_payinfo_sync_response: {
-          result: { success: false, model: false, code: '500', message: 'Sandbox business failure: the pay order was not synced' },
+          result: {
+            success: false,
+            model: false,
+            code: '500',
+            message: 'Sandbox business failure: the pay order was not synced',
+          },
           request_id: id,
         },
       };

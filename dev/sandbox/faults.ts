@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { businessFailureEnvelope, errorEnvelope, isKnownMethod, requestId } from './envelopes.js';
 import type { FaultKind, FaultRule, FaultView, StoredFault } from './types.js';
 
@@ -8,7 +9,16 @@ export type FaultEffect =
   | { type: 'delay'; ms: number }
   | { type: 'hang' };
 
-export const FAULT_KINDS: readonly FaultKind[] = ['isp', 'isv', 'ban', 'http', 'non-json', 'slow', 'hang', 'business-failure'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'isp',
+  'isv',
+  'ban',
+  'http',
+  'non-json',
+  'slow',
+  'hang',
+  'business-failure',
+];
 
 /** Kind-specific fields; `kind`, `method` and `count` are common to all. */
 const KIND_FIELDS: Record<FaultKind, readonly string[]> = {
@@ -40,19 +50,24 @@ export function validateFaultRule(input: unknown): FaultValidation {
   const problems: string[] = [];
   const allowed = new Set(['kind', 'method', 'count', ...KIND_FIELDS[k]]);
   for (const key of Object.keys(input)) {
-    if (!allowed.has(key)) problems.push(`unknown field "${key}" for a ${k} fault; allowed: ${[...allowed].join(', ')}`);
+    if (!allowed.has(key))
+      problems.push(`unknown field "${key}" for a ${k} fault; allowed: ${[...allowed].join(', ')}`);
   }
   const { method, count } = input;
-  if (method !== undefined && (typeof method !== 'string' || method === '')) problems.push('method must be a non-empty string (a TOP method name)');
+  if (method !== undefined && (typeof method !== 'string' || method === ''))
+    problems.push('method must be a non-empty string (a TOP method name)');
   if (count !== undefined && (!isInt(count) || count < 1)) problems.push('count must be a positive integer');
   const subCode = input.subCode;
   if (subCode !== undefined) {
     if (typeof subCode !== 'string' || subCode === '') problems.push('subCode must be a non-empty string');
-    else if (k === 'isp' && !subCode.startsWith('isp.')) problems.push('subCode of an isp fault must start with "isp." (a platform fault)');
-    else if (k === 'isv' && subCode.startsWith('isp.')) problems.push('subCode of an isv fault must not start with "isp."; use kind isp');
+    else if (k === 'isp' && !subCode.startsWith('isp.'))
+      problems.push('subCode of an isp fault must start with "isp." (a platform fault)');
+    else if (k === 'isv' && subCode.startsWith('isp.'))
+      problems.push('subCode of an isv fault must not start with "isp."; use kind isp');
   }
   if (k === 'ban' && (!isInt(input.seconds) || input.seconds < 1)) problems.push('seconds must be a positive integer');
-  if (k === 'http' && (!isInt(input.status) || input.status < 400 || input.status > 599)) problems.push('status must be an integer HTTP status from 400 to 599');
+  if (k === 'http' && (!isInt(input.status) || input.status < 400 || input.status > 599))
+    problems.push('status must be an integer HTTP status from 400 to 599');
   if (k === 'slow' && (!isInt(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
     problems.push(`delayMs must be an integer from 0 to ${MAX_DELAY_MS}`);
   }
@@ -96,7 +111,9 @@ export class FaultBook {
   }
 
   list(): FaultView[] {
-    return this.#entries.map((e) => (e.remaining === undefined ? { ...e.rule } : { ...e.rule, remaining: e.remaining }));
+    return this.#entries.map((e) =>
+      e.remaining === undefined ? { ...e.rule } : { ...e.rule, remaining: e.remaining },
+    );
   }
 
   /** The first rule matching a call to `method`, used up by one; undefined when none does. */
@@ -125,16 +142,26 @@ function htmlPage(status: number, reason: string): string {
 }
 
 /** What a fault rule does to a call to `method`. */
-export function faultEffect(rule: FaultRule, method: string | undefined, reasons: Record<number, string | undefined>): FaultEffect {
+export function faultEffect(rule: FaultRule, method: string | undefined): FaultEffect {
   switch (rule.kind) {
     case 'isp': {
       const subCode = rule.subCode ?? 'isp.remote-service-timeout';
-      const body = errorEnvelope({ code: 15, msg: 'Remote service error', sub_code: subCode, sub_msg: `Sandbox fault: the remote service failed (${subCode})` });
+      const body = errorEnvelope({
+        code: 15,
+        msg: 'Remote service error',
+        sub_code: subCode,
+        sub_msg: `Sandbox fault: the remote service failed (${subCode})`,
+      });
       return { type: 'json', status: 200, body };
     }
     case 'isv': {
       const subCode = rule.subCode ?? 'isv.invalid-parameter';
-      const body = errorEnvelope({ code: 15, msg: 'Remote service error', sub_code: subCode, sub_msg: `Sandbox fault: the request was refused (${subCode})` });
+      const body = errorEnvelope({
+        code: 15,
+        msg: 'Remote service error',
+        sub_code: subCode,
+        sub_msg: `Sandbox fault: the request was refused (${subCode})`,
+      });
       return { type: 'json', status: 200, body };
     }
     case 'ban':
@@ -149,15 +176,31 @@ export function faultEffect(rule: FaultRule, method: string | undefined, reasons
         }),
       };
     case 'http':
-      return { type: 'text', status: rule.status, body: htmlPage(rule.status, reasons[rule.status] ?? 'Error'), contentType: HTML };
+      return {
+        type: 'text',
+        status: rule.status,
+        body: htmlPage(rule.status, STATUS_CODES[rule.status] ?? 'Error'),
+        contentType: HTML,
+      };
     case 'non-json':
-      return { type: 'text', status: 200, body: htmlPage(200, 'OK').replace('200 OK</h1>', 'Service is busy, please try later</h1>'), contentType: HTML };
+      return {
+        type: 'text',
+        status: 200,
+        body: htmlPage(200, 'OK').replace('200 OK</h1>', 'Service is busy, please try later</h1>'),
+        contentType: HTML,
+      };
     case 'slow':
       return { type: 'delay', ms: rule.delayMs };
     case 'hang':
       return { type: 'hang' };
     case 'business-failure':
       // matches() only lets this rule fire for a known method.
-      return { type: 'json', status: 200, body: isKnownMethod(method) ? businessFailureEnvelope(method) : errorEnvelope({ code: 22, msg: 'Invalid Method' }, requestId()) };
+      return {
+        type: 'json',
+        status: 200,
+        body: isKnownMethod(method)
+          ? businessFailureEnvelope(method)
+          : errorEnvelope({ code: 22, msg: 'Invalid Method' }, requestId()),
+      };
   }
 }

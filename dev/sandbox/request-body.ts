@@ -40,9 +40,15 @@ export function parseUrlEncoded(text: string, where: string): ParseResult {
     const rawName = eq < 0 ? pair : pair.slice(0, eq);
     const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
     try {
-      fields.push([decodeURIComponent(rawName.replaceAll('+', ' ')), decodeURIComponent(rawValue.replaceAll('+', ' '))]);
+      fields.push([
+        decodeURIComponent(rawName.replaceAll('+', ' ')),
+        decodeURIComponent(rawValue.replaceAll('+', ' ')),
+      ]);
     } catch {
-      return { ok: false, problem: `the ${where} has a parameter that is not valid UTF-8 percent-encoding: ${pair.slice(0, 60)}` };
+      return {
+        ok: false,
+        problem: `the ${where} has a parameter that is not valid UTF-8 percent-encoding: ${pair.slice(0, 60)}`,
+      };
     }
   }
   return { ok: true, fields };
@@ -73,7 +79,10 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** Simple text fields of a multipart/form-data body (RFC 7578). File parts are refused. */
 export function parseMultipart(body: Buffer, boundary: string): ParseResult {
-  const fail = (problem: string): ParseResult => ({ ok: false, problem: `malformed multipart/form-data body: ${problem}` });
+  const fail = (problem: string): ParseResult => ({
+    ok: false,
+    problem: `malformed multipart/form-data body: ${problem}`,
+  });
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   // With a CRLF in front, the first delimiter looks like every other one.
   const data = Buffer.concat([CRLF, body]);
@@ -110,7 +119,8 @@ export function parseMultipart(body: Buffer, boundary: string): ParseResult {
     }
     if (partType) {
       const charset = parseMediaType(partType).params.charset;
-      if (charset && !isUtf8(charset)) return { ok: false, problem: `the part "${name}" is in charset ${charset}; only UTF-8 is accepted` };
+      if (charset && !isUtf8(charset))
+        return { ok: false, problem: `the part "${name}" is in charset ${charset}; only UTF-8 is accepted` };
     }
     try {
       fields.push([name, utf8.decode(data.subarray(headerEnd + HEADER_END.length, next))]);
@@ -130,7 +140,8 @@ export function parseBody(contentType: string | undefined, body: Buffer): ParseR
   const media = parseMediaType(contentType);
   if (media.type === 'application/x-www-form-urlencoded') {
     const charset = media.params.charset;
-    if (charset && !isUtf8(charset)) return { ok: false, problem: `the body is in charset ${charset}; only UTF-8 is accepted` };
+    if (charset && !isUtf8(charset))
+      return { ok: false, problem: `the body is in charset ${charset}; only UTF-8 is accepted` };
     let text: string;
     try {
       text = utf8.decode(body);

@@ -57,7 +57,9 @@ function checkTimestamp(text: string, now: number): TopError | undefined {
   if (Math.abs(skew) <= MAX_SKEW_MS) return undefined;
   const hours = Math.round(Math.abs(skew) / 3600_000);
   const hint =
-    hours === 8 ? '; exactly 8 hours off: the timestamp was probably formatted in UTC or host-local time instead of GMT+8' : '';
+    hours === 8
+      ? '; exactly 8 hours off: the timestamp was probably formatted in UTC or host-local time instead of GMT+8'
+      : '';
   return {
     code: 31,
     msg: 'Invalid Timestamp',
@@ -77,7 +79,8 @@ export interface SystemCheckContext {
  */
 export function checkSystemParams(params: WireParams, ctx: SystemCheckContext): TopError | undefined {
   const { method, app_key: appKey, timestamp, v, format, sign_method: signMethod } = params;
-  if (method === undefined) return { code: 21, msg: 'Missing Method', sub_msg: 'the system parameter method is required' };
+  if (method === undefined)
+    return { code: 21, msg: 'Missing Method', sub_msg: 'the system parameter method is required' };
   if (!isKnownMethod(method)) {
     return {
       code: 22,
@@ -85,11 +88,13 @@ export function checkSystemParams(params: WireParams, ctx: SystemCheckContext): 
       sub_msg: `the sandbox does not know the method ${method}; it serves tmall.popupstore.park.backflow and taobao.taojie.parking.order.payinfo.sync`,
     };
   }
-  if (appKey === undefined) return { code: 28, msg: 'Missing App Key', sub_msg: 'the system parameter app_key is required' };
+  if (appKey === undefined)
+    return { code: 28, msg: 'Missing App Key', sub_msg: 'the system parameter app_key is required' };
   if (lookup(ctx.apps, appKey) === undefined) {
     return { code: 29, msg: 'Invalid App Key', sub_msg: `the sandbox knows no app with app_key ${appKey}` };
   }
-  if (timestamp === undefined) return { code: 30, msg: 'Missing Timestamp', sub_msg: 'the system parameter timestamp is required' };
+  if (timestamp === undefined)
+    return { code: 30, msg: 'Missing Timestamp', sub_msg: 'the system parameter timestamp is required' };
   const badTime = checkTimestamp(timestamp, ctx.now);
   if (badTime) return badTime;
   if (v === undefined) return { code: 32, msg: 'Missing Version', sub_msg: 'the system parameter v is required (2.0)' };
@@ -110,7 +115,8 @@ export function checkSystemParams(params: WireParams, ctx: SystemCheckContext): 
       sub_msg: `${signMethod === undefined ? 'sign_method is missing' : `sign_method ${signMethod} is not supported`}; use md5, hmac or hmac-sha256`,
     };
   }
-  if (ctx.signature === 'missing') return { code: 24, msg: 'Missing Signature', sub_msg: 'the system parameter sign is required' };
+  if (ctx.signature === 'missing')
+    return { code: 24, msg: 'Missing Signature', sub_msg: 'the system parameter sign is required' };
   if (ctx.signature === 'invalid') {
     const keys = Object.keys(params)
       .filter((k) => k !== 'sign')
@@ -122,7 +128,10 @@ export function checkSystemParams(params: WireParams, ctx: SystemCheckContext): 
     };
   }
   if (params.simplify !== undefined && params.simplify !== 'false') {
-    return invalidArgument('simplify', 'the sandbox answers only the full (non-simplified) json envelope; leave simplify out');
+    return invalidArgument(
+      'simplify',
+      'the sandbox answers only the full (non-simplified) json envelope; leave simplify out',
+    );
   }
   return undefined;
 }
