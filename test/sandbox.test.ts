@@ -41,7 +41,6 @@ interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: the tests read many JSON shapes and assert on them
   json: any;
 }
 
