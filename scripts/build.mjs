@@ -54,6 +54,8 @@ export async function build({ quiet = false } = {}) {
         minify: true,
         sourcemap: false,
         legalComments: 'none',
+        // Shipped by the runtimes (Lambda: AWS SDK v3; FC: fc2) and loaded only where used.
+        external: ['@aws-sdk/*', '@alicloud/fc2'],
         // Set by undici only under Jest; defined away so the check and its branch drop out.
         define: { 'process.env.JEST_WORKER_ID': 'undefined' },
         plugins: [slimUndici],

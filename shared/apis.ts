@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { idempotencyKey } from './idempotency/key.js';
 import { type Action, backflowSchema } from './schemas/backflow.js';
 import { describeIssues, type InputIssue } from './schemas/issues.js';
 import { payOrderInfoSchema } from './schemas/payinfo.js';
@@ -13,9 +14,13 @@ export interface ParkApi<S extends z.ZodMiniType = z.ZodMiniType> {
   resultField: string;
   schema: S;
   toParams(input: z.output<S>): Record<string, ParamValue>;
+  /** The event's business identity: the same event sent again has the same one. */
+  identity(input: z.output<S>): (string | number | undefined)[];
 }
 
-export type Checked = { ok: true; params: Record<string, ParamValue> } | { ok: false; issues: InputIssue[] };
+export type Checked =
+  | { ok: true; params: Record<string, ParamValue>; key: string }
+  | { ok: false; issues: InputIssue[] };
 
 const fieldsOf = (schema: z.ZodMiniType): string[] =>
   Object.keys((schema as unknown as { shape: Record<string, unknown> }).shape);
@@ -31,8 +36,11 @@ function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
 export function check<S extends z.ZodMiniType>(api: ParkApi<S>, body: Record<string, unknown>): Checked {
   const result = z.safeParse(api.schema, withoutEmpty(body));
   if (!result.success) return { ok: false, issues: describeIssues(result.error, fieldsOf(api.schema)) };
-  return { ok: true, params: api.toParams(result.data) };
+  return { ok: true, params: api.toParams(result.data), key: idempotencyKey(api.method, api.identity(result.data)) };
 }
+
+/** The time that makes an arrival, exit or payment of one car at one mall a distinct event. */
+const EVENT_TIME = { arrive: 'start_time', leave: 'end_time', pay: 'pay_time' } as const;
 
 const define = <S extends z.ZodMiniType>(api: ParkApi<S>): ParkApi<S> => api;
 
@@ -43,6 +51,7 @@ export const backflow = (action: Action) =>
     resultField: 'result_dto',
     schema: backflowSchema(action),
     toParams: (input) => ({ ...input, action }),
+    identity: (input) => [action, input.mall_id, input.car_no, input[EVENT_TIME[action]]],
   });
 
 export const payinfoSync = define({
@@ -51,4 +60,5 @@ export const payinfoSync = define({
   resultField: 'result',
   schema: payOrderInfoSchema,
   toParams: (input) => ({ pay_order_info_dto: input }),
+  identity: (input) => [input.order_id, input.pay_order_id, input.order_type],
 });

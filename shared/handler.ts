@@ -1,76 +1,58 @@
-import { check, type ParkApi } from './apis.js';
-import { parseBody } from './body.js';
+import type { ParkApi } from './apis.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { deadLetterSink } from './dead-letter/sink.js';
 import { deadlineOf } from './deadline.js';
-import { logError, logOutcome } from './log.js';
-import { maskPlate } from './mask.js';
-import { invalid, type Outcome } from './outcome.js';
-import { callTop } from './top/client.js';
-import type { EventRecord } from './triggers/envelope.js';
+import { openStore } from './idempotency/open-store.js';
+import type { IdempotencyStore } from './idempotency/store.js';
+import { logError } from './log.js';
+import { processRecords } from './pipeline.js';
+import { handOff } from './queue-mode/hand-off.js';
 import { openEvent } from './triggers/open.js';
 
-let config: Config | undefined;
+interface Instance {
+  settings: Config;
+  /** Kept for the life of the instance, so a warm instance remembers what it delivered. */
+  store: IdempotencyStore;
+}
+
+let instance: Instance | undefined;
 
 /** Settings are read once per instance; a bad setting is reported on every event until fixed. */
-function configured(): Config {
-  config ??= loadConfig();
-  return config;
-}
-
-/** Forgets the settings read, so a test can change the environment between invocations. */
-export function resetConfig(): void {
-  config = undefined;
-}
-
-interface Delivery {
-  outcome: Outcome;
-  /** Masked, for the log line. */
-  car_no?: string | undefined;
-}
-
-async function deliver(api: ParkApi, settings: Config, record: EventRecord, deadline: number): Promise<Delivery> {
-  const body = parseBody(record.body);
-  if (!body.ok) return { outcome: body.outcome };
-  const plate = body.value.car_no;
-  const car_no = typeof plate === 'string' ? maskPlate(plate) : undefined;
-  const checked = check(api, body.value);
-  if (!checked.ok) {
-    const n = checked.issues.length;
-    const message = `The event has ${n} problem${n === 1 ? '' : 's'}; nothing was sent to TOP.`;
-    return { outcome: invalid(message, checked.issues), car_no };
+function configured(): Instance {
+  if (!instance) {
+    const settings = loadConfig();
+    instance = { settings, store: openStore(settings) };
   }
-  const params = checked.params;
-  return {
-    outcome: await callTop(settings, { method: api.method, resultField: api.resultField, params, deadline }),
-    car_no,
-  };
+  return instance;
 }
 
-/** The one entry of every function: trigger → records → validate → send → answer. */
+/** Forgets the settings read and the store opened, so a test can change the environment between invocations. */
+export function resetConfig(): void {
+  void instance?.store.close();
+  instance = undefined;
+}
+
+/** The one entry of every function: trigger → records → validate → dedupe → send → answer. */
 export function createHandler(api: ParkApi) {
   return async function handler(event: unknown, context: unknown): Promise<unknown> {
     const deadline = deadlineOf(context);
-    const envelope = openEvent(event);
-    let settings: Config;
+    const envelope = openEvent(event, context);
     try {
-      settings = configured();
+      const { settings, store } = configured();
+      const results =
+        envelope.kind === 'http' && settings.deliveryMode === 'queue'
+          ? await handOff(api, settings, envelope, context)
+          : await processRecords(
+              { api, settings, store, deadline },
+              envelope.trigger,
+              envelope.records,
+              envelope.kind === 'queue' ? deadLetterSink(settings, context) : undefined,
+            );
+      return envelope.respond(results);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       logError('config', { function: api.name, error: err.message });
       return envelope.fail(err);
     }
-    const outcomes = await Promise.all(
-      envelope.records.map(async (record) => {
-        const started = Date.now();
-        const { outcome, car_no } = await deliver(api, settings, record, deadline);
-        const latency_ms = Date.now() - started;
-        logOutcome(
-          { function: api.name, trigger: envelope.trigger, record_id: record.id, latency_ms, car_no },
-          outcome,
-        );
-        return outcome;
-      }),
-    );
-    return envelope.respond(outcomes);
   };
 }

@@ -7,12 +7,14 @@ export interface OutcomeLog {
   latency_ms: number;
   /** Already masked. */
   car_no?: string | undefined;
+  /** On a queue: whether a permanent failure was put in the dead-letter destination. */
+  dead_lettered?: boolean | undefined;
 }
 
 /** One JSON line per event outcome, with TOP's evidence; personal data arrives here masked. */
 export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
   const line: Record<string, unknown> = {
-    level: outcome.kind === 'delivered' ? 'info' : 'warn',
+    level: outcome.kind === 'delivered' || outcome.kind === 'queued' ? 'info' : 'warn',
     msg: 'event',
     ...entry,
     outcome: outcome.kind,
@@ -20,10 +22,14 @@ export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
   if (outcome.kind === 'invalid') {
     line.issues = outcome.issues.map((i) => i.path || '(body)');
     line.error = outcome.message;
+  } else if (outcome.kind === 'queued') {
+    line.message_id = outcome.message_id;
   } else {
     line.attempts = outcome.attempts;
-    if (outcome.kind === 'delivered') line.request_id = outcome.request_id;
-    else {
+    if (outcome.kind === 'delivered') {
+      line.request_id = outcome.request_id;
+      if (outcome.duplicate) line.duplicate = true;
+    } else {
       const { reason, code, sub_code, request_id, status } = outcome.failure;
       Object.assign(line, { reason, code, sub_code, request_id, http_status: status, error: outcome.failure.message });
     }

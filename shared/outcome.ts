@@ -1,7 +1,35 @@
 import type { InputIssue } from './schemas/issues.js';
-import type { DeliveryResult } from './top/result.js';
+import type { DeliveryResult, TopFailure } from './top/result.js';
 
-/** How one event ended: not valid (nothing sent), or what delivery to TOP came to. */
-export type Outcome = DeliveryResult | { kind: 'invalid'; message: string; issues: InputIssue[] };
+/**
+ * How one event ended: not valid (nothing sent), what delivery to TOP came to, or (queue mode)
+ * handed to the function's own queue. A delivered outcome answered from the idempotency store is
+ * marked `duplicate`: TOP was not called again.
+ */
+export type Outcome =
+  | (DeliveryResult & { duplicate?: true })
+  | { kind: 'invalid'; message: string; issues: InputIssue[] }
+  | { kind: 'queued'; message_id: string };
 
 export const invalid = (message: string, issues: InputIssue[] = []): Outcome => ({ kind: 'invalid', message, issues });
+
+/** A fault that may pass: the platform should bring the event back later. */
+export const transient = (failure: TopFailure, retryAfterSeconds: number): Outcome => ({
+  kind: 'transient',
+  failure,
+  attempts: 0,
+  retryAfterSeconds,
+});
+
+/** Sending it again as it is can never succeed. */
+export const isPermanent = (outcome: Outcome): boolean => outcome.kind === 'invalid' || outcome.kind === 'rejected';
+
+/** One record's end: its outcome, and whether a permanent failure is now in the dead-letter destination. */
+export interface RecordResult {
+  outcome: Outcome;
+  deadLettered: boolean;
+}
+
+/** Done with for good: the platform must not bring it back. */
+export const settled = ({ outcome, deadLettered }: RecordResult): boolean =>
+  outcome.kind === 'delivered' || outcome.kind === 'queued' || deadLettered;

@@ -1,4 +1,4 @@
-import type { Outcome } from '../outcome.js';
+import type { RecordResult } from '../outcome.js';
 
 /** One event carried by a trigger: its raw body and where it came from. */
 export interface EventRecord {
@@ -6,13 +6,17 @@ export interface EventRecord {
   id: string;
   body: string;
   headers: Record<string, string>;
+  /** A FIFO message group: its records are sent in order, and none after one that failed. */
+  group?: string | undefined;
 }
 
 /** A trigger's event opened up: the records it carries and how to answer the platform once they are done. */
 export interface Envelope {
   trigger: string;
+  /** `http` answers the sender; `queue` acknowledges or fails messages, and dead-letters permanent failures. */
+  kind: 'http' | 'queue';
   records: EventRecord[];
-  respond(outcomes: Outcome[]): unknown;
+  respond(results: RecordResult[]): unknown;
   /** How to answer when no record can be processed at all (the function is misconfigured). */
   fail(error: Error): unknown;
 }

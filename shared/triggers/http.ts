@@ -31,11 +31,22 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** DESIGN §4: 200 delivered, 400 invalid, 502 refused for good, 503 + Retry-After for transient faults. */
+/**
+ * DESIGN §4: 200 delivered (a re-sent event that was delivered gets the original result, marked
+ * `duplicate`), 202 accepted into the queue, 400 invalid, 502 refused for good, 503 + Retry-After
+ * for transient faults.
+ */
 export function httpAnswer(outcome: Outcome): HttpResponse {
   switch (outcome.kind) {
     case 'delivered':
-      return json(200, { ok: true, request_id: outcome.request_id, attempts: outcome.attempts });
+      return json(200, {
+        ok: true,
+        request_id: outcome.request_id,
+        attempts: outcome.attempts,
+        ...(outcome.duplicate ? { duplicate: true } : {}),
+      });
+    case 'queued':
+      return json(202, { ok: true, queued: true, message_id: outcome.message_id });
     case 'invalid':
       return json(400, {
         ok: false,
@@ -89,13 +100,14 @@ function httpEnvelope(
       { ok: false, error: { code: 'method_not_allowed', message: 'POST the event as JSON.' } },
       { allow: 'POST' },
     );
-    return { trigger, records: [], respond: () => notAllowed, fail: serverError };
+    return { trigger, kind: 'http', records: [], respond: () => notAllowed, fail: serverError };
   }
   const text = base64 ? Buffer.from(body ?? '', 'base64').toString('utf8') : (body ?? '');
   return {
     trigger,
+    kind: 'http',
     records: [{ id, body: text, headers: lower(rawHeaders) }],
-    respond: ([outcome]) => (outcome ? httpAnswer(outcome) : serverError(new Error('no outcome'))),
+    respond: ([result]) => (result ? httpAnswer(result.outcome) : serverError(new Error('no outcome'))),
     fail: serverError,
   };
 }

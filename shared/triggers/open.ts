@@ -1,28 +1,44 @@
 import type { Envelope } from './envelope.js';
+import { openEventBridge } from './eventbridge.js';
+import { openRawEvent } from './fc-async.js';
 import { openHttp } from './http.js';
+import { openMnsTopic } from './mns-topic.js';
+import { openSqs } from './sqs.js';
 
 /** An event no trigger of ours produces; thrown so the platform reports the invocation as failed. */
 export class UnknownEventError extends Error {
   override name = 'UnknownEventError';
 }
 
-/** FC hands every event over as a Buffer of JSON; AWS hands over parsed objects. */
-function decode(event: unknown): unknown {
-  if (!Buffer.isBuffer(event)) return event;
+/** The invocation's id, for records whose event carries none (FC: requestId; Lambda: awsRequestId). */
+function requestIdOf(context: unknown): string {
+  const c = context as { requestId?: unknown; awsRequestId?: unknown } | undefined;
+  const id = c?.requestId ?? c?.awsRequestId;
+  return typeof id === 'string' ? id : 'invocation';
+}
+
+/** FC hands every event over as a Buffer (JSON for its own triggers, anything for an async body); AWS hands over parsed objects. */
+function decode(event: unknown): { value: unknown; text?: string } {
+  if (!Buffer.isBuffer(event)) return { value: event };
   const text = event.toString('utf8');
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch {
-    throw new UnknownEventError('The event is a Buffer that is not JSON; parkflow expects an FC HTTP trigger event.');
+    return { value: undefined, text };
   }
 }
 
-/** Recognises the trigger from the event's shape. */
-export function openEvent(event: unknown): Envelope {
-  const decoded = decode(event);
-  const envelope = openHttp(decoded);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Recognises the trigger from the event's shape; an object of no known trigger is taken as the event body itself. */
+export function openEvent(event: unknown, context?: unknown): Envelope {
+  const { value, text } = decode(event);
+  const requestId = requestIdOf(context);
+  const envelope = openHttp(value) ?? openSqs(value) ?? openEventBridge(value) ?? openMnsTopic(value, requestId);
   if (envelope) return envelope;
+  if (text !== undefined) return openRawEvent(text, requestId);
+  if (isObject(value) && !Array.isArray(value)) return openRawEvent(JSON.stringify(value), requestId);
   throw new UnknownEventError(
-    'The event matches no trigger parkflow knows (API Gateway REST or HTTP API, Function URL, FC HTTP).',
+    'The event matches no trigger parkflow knows (HTTP, SQS, FC EventBridge, MNS topic, async invocation).',
   );
 }

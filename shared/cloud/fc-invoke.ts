@@ -1,0 +1,29 @@
+import type { FcContext } from './fc-context.js';
+
+/**
+ * Invokes an FC function asynchronously with @alicloud/fc2, which FC's Node runtimes ship (kept out
+ * of the bundle, loaded on first use): FC stores the event, answers 202, and runs the function on
+ * it with its own retries and onFailure destination.
+ */
+export async function invokeAsync(context: FcContext, event: string, endpoint?: string): Promise<string> {
+  const { default: FC } = await import('@alicloud/fc2');
+  const client = new FC(context.accountId, {
+    accessKeyID: context.credentials.accessKeyId,
+    accessKeySecret: context.credentials.accessKeySecret,
+    securityToken: context.credentials.securityToken,
+    region: context.region,
+    secure: true,
+    internal: true,
+    timeout: 5_000,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  const service = context.service?.name ?? 'default';
+  const answer = await client.invokeFunction(
+    service,
+    context.function.name,
+    event,
+    { 'x-fc-invocation-type': 'Async' },
+    context.function.qualifier,
+  );
+  return answer.headers['x-fc-request-id'] ?? '';
+}

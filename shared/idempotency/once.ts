@@ -1,0 +1,59 @@
+import { logError } from '../log.js';
+import { type Outcome, transient } from '../outcome.js';
+import type { DeliveryResult } from '../top/result.js';
+import type { IdempotencyStore } from './store.js';
+
+/** How long a sender waits before trying a copy that is being sent right now. */
+const IN_PROGRESS_RETRY_SECONDS = 5;
+/** A claim outlives the invocation's deadline by this much, then frees itself if the instance died mid-send. */
+const CLAIM_MARGIN_MS = 5_000;
+
+export interface OnceOptions {
+  store: IdempotencyStore;
+  key: string;
+  /** Epoch ms by which the send must be over. */
+  deadline: number;
+  ttlSeconds: number;
+}
+
+/**
+ * Sends an event unless a copy was delivered (answered from the store) or is being sent (a
+ * transient "in progress"). Only a delivery is remembered: a refused or failed send frees the key,
+ * so a retry or a replay can try again. A store that cannot be reached means nothing is sent: an
+ * event sent blind could reach TOP twice, while a transient failure is only retried.
+ */
+export async function once(options: OnceOptions, send: () => Promise<DeliveryResult>): Promise<Outcome> {
+  const { store, key, deadline, ttlSeconds } = options;
+  let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
+  try {
+    claim = await store.claim(key, Math.max(deadline - Date.now(), 0) + CLAIM_MARGIN_MS);
+  } catch (err) {
+    logError('idempotency_store', { action: 'claim', error: (err as Error).message });
+    return transient(
+      {
+        reason: 'idempotency_unavailable',
+        message: 'The idempotency store could not be reached; the event was not sent, so that it is never sent twice.',
+      },
+      IN_PROGRESS_RETRY_SECONDS,
+    );
+  }
+  if (!claim.claimed) {
+    if (claim.record.status === 'complete') return { ...claim.record.outcome, duplicate: true };
+    return transient(
+      { reason: 'in_progress', message: 'A copy of this event is being sent right now; try again shortly.' },
+      IN_PROGRESS_RETRY_SECONDS,
+    );
+  }
+  const outcome = await send();
+  try {
+    if (outcome.kind === 'delivered') await store.complete(key, outcome, ttlSeconds * 1000);
+    else await store.release(key, claim.token);
+  } catch (err) {
+    // The send happened either way; a delivery not remembered stays claimed until the claim expires.
+    logError('idempotency_store', {
+      action: outcome.kind === 'delivered' ? 'complete' : 'release',
+      error: (err as Error).message,
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+
+/** A delivery as remembered: enough to answer a copy with the original result. */
+const deliveredSchema = z.object({
+  kind: z.literal('delivered'),
+  request_id: z.optional(z.string()),
+  response: z.record(z.string(), z.unknown()),
+  attempts: z.number(),
+});
+export type Delivered = z.output<typeof deliveredSchema>;
+
+/** What the store holds for a key, as Powertools' idempotency does: a send under way, or its result. */
+export const storedRecordSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('in_progress'), token: z.string() }),
+  z.object({ status: z.literal('complete'), outcome: deliveredSchema }),
+]);
+export type StoredRecord = z.output<typeof storedRecordSchema>;
+
+/** Either this caller may send (and holds the token that proves it), or someone else has or is. */
+export type Claim = { claimed: true; token: string } | { claimed: false; record: StoredRecord };
+
+export interface IdempotencyStore {
+  /** Atomically marks the key in progress for `ttlMs` unless it holds anything unexpired. */
+  claim(key: string, ttlMs: number): Promise<Claim>;
+  /** Remembers a delivery for `ttlMs`. */
+  complete(key: string, outcome: Delivered, ttlMs: number): Promise<void>;
+  /** Frees a claim that did not end in a delivery, if it is still this caller's. */
+  release(key: string, token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const newToken = (): string => randomUUID();
+
+/** Bounds an instance's memory: a record is a few hundred bytes. */
+const MAX_ENTRIES = 10_000;
+
+/**
+ * The default store: per instance, so it catches copies that reach the same instance (a webhook
+ * retry, a redelivery to a warm function) and no others. Use Redis to share it across instances.
+ */
+export class MemoryStore implements IdempotencyStore {
+  #entries = new Map<string, { record: StoredRecord; expiresAt: number }>();
+
+  #live(key: string): StoredRecord | undefined {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt > Date.now()) return entry.record;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  #put(key: string, record: StoredRecord, ttlMs: number): void {
+    this.#entries.delete(key);
+    if (this.#entries.size >= MAX_ENTRIES) {
+      // Map keeps insertion order: the first key is the oldest write.
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, { record, expiresAt: Date.now() + ttlMs });
+  }
+
+  async claim(key: string, ttlMs: number): Promise<Claim> {
+    const existing = this.#live(key);
+    if (existing) return { claimed: false, record: existing };
+    const token = newToken();
+    this.#put(key, { status: 'in_progress', token }, ttlMs);
+    return { claimed: true, token };
+  }
+
+  async complete(key: string, outcome: Delivered, ttlMs: number): Promise<void> {
+    this.#put(key, { status: 'complete', outcome }, ttlMs);
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    const existing = this.#live(key);
+    if (existing?.status === 'in_progress' && existing.token === token) this.#entries.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.#entries.clear();
+  }
+}

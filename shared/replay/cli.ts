@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openStore } from '../idempotency/open-store.js';
+import { settled } from '../outcome.js';
+import { closePools } from '../top/transport.js';
+import { progressBar } from './progress.js';
+import { type Replayed, replay } from './replay.js';
+import { fileItems, type ReplayItem, sqsItems } from './sources.js';
+
+const USAGE = `Usage: npm run replay -- <file | SQS queue URL> [--function <name>]
+
+Re-sends dead-lettered events through the same pipeline as the functions (validation,
+idempotency, TOP). <file> holds one dead letter (or raw event body) a line, or a JSON array;
+an SQS queue URL is drained, and each message replayed successfully is deleted from it.
+--function names the function for raw event bodies (arrive, leave, pay, payinfo-sync).
+Settings come from the environment, as in the functions (TOP_*, IDEMPOTENCY_REDIS_URL).`;
+
+function summarise(replayed: Replayed[]): string {
+  const counts = new Map<string, number>();
+  for (const { result } of replayed) {
+    const o = result.outcome;
+    const key = o.kind === 'delivered' && o.duplicate ? 'delivered before (not sent again)' : o.kind;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const lines = [`Replayed ${replayed.length} event(s):`, ...[...counts].map(([k, n]) => `  ${k}: ${n}`)];
+  for (const { item, result } of replayed.filter((r) => !settled(r.result))) {
+    const o = result.outcome;
+    const why =
+      o.kind === 'invalid' ? o.message : o.kind === 'rejected' || o.kind === 'transient' ? o.failure.message : o.kind;
+    lines.push(`  not done: ${item.function} ${item.id}: ${o.kind}: ${why}`);
+  }
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { function: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const [source] = positionals;
+  if (values.help || !source) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const settings = loadConfig();
+  const store = openStore(settings);
+  const fromQueue = /^https?:\/\//.test(source);
+  const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);
+  const bar = progressBar(items.length);
+  bar.update(0, 'starting');
+  try {
+    const replayed = await replay(items, settings, store, (done) => bar.update(done, 'replayed'));
+    console.error(summarise(replayed));
+    const remaining = replayed.filter((r) => !settled(r.result));
+    if (!fromQueue && remaining.length > 0) {
+      const file = `${source}.remaining.jsonl`;
+      writeFileSync(file, `${remaining.map((r) => r.item.raw).join('\n')}\n`);
+      console.error(`The ${remaining.length} not done are in ${file}.`);
+    }
+    return remaining.length === 0 ? 0 : 1;
+  } finally {
+    await store.close();
+    await closePools();
+  }
+}

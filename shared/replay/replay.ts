@@ -1,0 +1,53 @@
+import { backflow, type ParkApi, payinfoSync } from '../apis.js';
+import type { Config } from '../config.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { type RecordResult, settled } from '../outcome.js';
+import { processRecords } from '../pipeline.js';
+import type { ReplayItem } from './sources.js';
+
+const APIS: ParkApi[] = [backflow('arrive'), backflow('leave'), backflow('pay'), payinfoSync];
+
+/** Each replayed event gets this long, retries included. */
+const BUDGET_MS = 60_000;
+
+export interface Replayed {
+  item: ReplayItem;
+  result: RecordResult;
+}
+
+/**
+ * Sends dead-lettered events again through the functions' own pipeline (validate → dedupe → send),
+ * a chunk at a time so progress can be shown; an event delivered before is answered from the
+ * idempotency store, not sent twice. Nothing is dead-lettered again: what fails stays where it was.
+ */
+export async function replay(
+  items: ReplayItem[],
+  settings: Config,
+  store: IdempotencyStore,
+  onProgress: (done: number) => void,
+): Promise<Replayed[]> {
+  for (const item of items) {
+    if (!APIS.some((a) => a.name === item.function))
+      throw new Error(`${item.id} names no parkflow function: ${item.function}`);
+  }
+  const out: Replayed[] = [];
+  const chunk = settings.concurrency * 4;
+  for (let start = 0; start < items.length; start += chunk) {
+    const part = items.slice(start, start + chunk);
+    const results = await Promise.all(
+      APIS.map(async (api) => {
+        const mine = part.filter((item) => item.function === api.name);
+        const records = mine.map((item) => ({ id: item.id, body: item.body, headers: {} }));
+        const pipeline = { api, settings, store, deadline: Date.now() + BUDGET_MS };
+        const done = await processRecords(pipeline, 'replay', records, undefined);
+        return mine.map((item, i) => ({ item, result: done[i] as RecordResult }));
+      }),
+    );
+    for (const replayed of results.flat()) {
+      if (settled(replayed.result)) await replayed.item.remove?.();
+      out.push(replayed);
+    }
+    onProgress(out.length);
+  }
+  return out;
+}

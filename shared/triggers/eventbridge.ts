@@ -1,0 +1,50 @@
+import * as z from 'zod/mini';
+import type { EventRecord } from './envelope.js';
+import { plainOrBase64 } from './message-body.js';
+import { wholeInvocation } from './queue-answer.js';
+
+const cloudEvent = z.object({
+  id: z.string(),
+  specversion: z.string(),
+  source: z.string(),
+  type: z.string(),
+  data: z.unknown(),
+});
+type CloudEvent = z.output<typeof cloudEvent>;
+
+/** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (DESIGN §3). */
+const eventBridgeEvent = z.union([cloudEvent, z.array(cloudEvent).check(z.minLength(1))]);
+
+const mnsQueue = z.object({ messageId: z.string(), messageBody: z.string() });
+const kafka = z.object({
+  topic: z.string(),
+  partition: z.number(),
+  offset: z.number(),
+  value: z.optional(z.nullable(z.string())),
+});
+const rocketmq = z.object({ topic: z.string(), body: z.string() });
+
+/** Where each source keeps the message; data of an unknown source is kept whole, so it is refused and dead-lettered, never dropped. */
+function open(event: CloudEvent): { source: string; record: EventRecord } {
+  const mns = z.safeParse(mnsQueue, event.data);
+  if (mns.success) {
+    const body = plainOrBase64(mns.data.messageBody);
+    return { source: 'mns', record: { id: mns.data.messageId, body, headers: {} } };
+  }
+  const k = z.safeParse(kafka, event.data);
+  if (k.success) return { source: 'kafka', record: { id: event.id, body: k.data.value ?? '', headers: {} } };
+  const r = z.safeParse(rocketmq, event.data);
+  if (r.success) return { source: 'rocketmq', record: { id: event.id, body: r.data.body, headers: {} } };
+  const body = typeof event.data === 'string' ? event.data : JSON.stringify(event.data ?? '');
+  return { source: 'unknown', record: { id: event.id, body, headers: {} } };
+}
+
+export function openEventBridge(event: unknown) {
+  const parsed = z.safeParse(eventBridgeEvent, event);
+  if (!parsed.success) return undefined;
+  const opened = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]).map(open);
+  return wholeInvocation(
+    `eventbridge-${opened[0]?.source}`,
+    opened.map((o) => o.record),
+  );
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
+import { coldStart, invokeHttp } from './support/bundles.js';
+import { apigwHttp, awsContext, fcContext, fcHttp } from './support/events.js';
+import { sqsEvent, validEvent } from './support/queue-events.js';
+import { acceptedPerPlate, queueEnv } from './support/queue-setup.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+beforeEach(() => sandbox.reset());
+
+describe('idempotency in memory (the default)', () => {
+  it("a webhook sender's retry of a delivered event gets 200 with the original result, and TOP sees it once", async () => {
+    const handler = coldStart('arrive', queueEnv(sandbox));
+    const first = await invokeHttp(handler, apigwHttp(validEvent('arrive', 1)), awsContext());
+    const again = await invokeHttp(handler, apigwHttp(validEvent('arrive', 1)), awsContext());
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(again.json).toEqual({ ...first.json, duplicate: true });
+    expect(sandbox.calls).toHaveLength(1);
+  });
+
+  it('the same event written differently (ISO time instead of TOP time) is the same event', async () => {
+    const handler = coldStart('arrive', queueEnv(sandbox));
+    await invokeHttp(
+      handler,
+      fcHttp({ mall_id: 123, car_no: '浙A12345', start_time: '2023-11-15 14:00:00' }),
+      fcContext(),
+    );
+    const again = await invokeHttp(
+      handler,
+      fcHttp({ mall_id: '123', car_no: ' 浙A12345 ', start_time: '2023-11-15T06:00:00Z' }),
+      fcContext(),
+    );
+    expect(again.json.duplicate).toBe(true);
+    expect(sandbox.calls).toHaveLength(1);
+  });
+
+  it('another event of the same car (another time) is sent', async () => {
+    const handler = coldStart('pay', queueEnv(sandbox));
+    await invokeHttp(handler, apigwHttp(validEvent('pay', 1)), awsContext());
+    const other = await invokeHttp(
+      handler,
+      apigwHttp({ ...validEvent('pay', 1), pay_time: '2023-11-15 15:00:00' }),
+      awsContext(),
+    );
+    expect(other.json.duplicate).toBeUndefined();
+    expect(sandbox.calls).toHaveLength(2);
+  });
+
+  it('a refused event is not remembered: sending it again after the cause is fixed reaches TOP', async () => {
+    sandbox.addFault({ kind: 'isv', count: 1 });
+    const handler = coldStart('payinfo-sync', queueEnv(sandbox));
+    const refused = await invokeHttp(handler, apigwHttp(validEvent('payinfo-sync', 1)), awsContext());
+    const retried = await invokeHttp(handler, apigwHttp(validEvent('payinfo-sync', 1)), awsContext());
+    expect([refused.statusCode, retried.statusCode]).toEqual([502, 200]);
+    expect(retried.json.duplicate).toBeUndefined();
+  });
+
+  it('an event that came by HTTP and again by queue is sent once', async () => {
+    const handler = coldStart('leave', queueEnv(sandbox));
+    await invokeHttp(handler, apigwHttp(validEvent('leave', 1)), awsContext());
+    expect(await handler(await sqsEvent([{ body: validEvent('leave', 1) }]), awsContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect([...acceptedPerPlate(sandbox).values()]).toEqual([1]);
+  });
+
+  it('two copies at once: one is sent, the other is told to retry (503), never both sent', async () => {
+    sandbox.addFault({ kind: 'slow', delayMs: 200 });
+    const handler = coldStart('arrive', queueEnv(sandbox));
+    const [a, b] = await Promise.all([
+      invokeHttp(handler, apigwHttp(validEvent('arrive', 1)), awsContext()),
+      invokeHttp(handler, apigwHttp(validEvent('arrive', 1)), awsContext()),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 503]);
+    const busy = a.statusCode === 503 ? a : b;
+    expect(busy.json.error.code).toBe('in_progress');
+    expect(busy.headers['retry-after']).toBe('5');
+    expect(sandbox.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
+import { RedisStore } from '../shared/idempotency/redis-store.js';
+import { RedisConnectionError, RedisReplyError, RespClient } from '../shared/idempotency/resp.js';
+import { coldStart, invokeHttp } from './support/bundles.js';
+import { apigwHttp, awsContext, fcContext } from './support/events.js';
+import { eventBridgeEvent, validEvent } from './support/queue-events.js';
+import { acceptedPerPlate, queueEnv } from './support/queue-setup.js';
+import { type RedisServer, startRedis } from './support/redis.js';
+
+let redis: RedisServer;
+let sandbox: Sandbox;
+beforeAll(async () => {
+  [redis, sandbox] = await Promise.all([startRedis(), startSandbox()]);
+});
+afterAll(() => Promise.all([redis.close(), sandbox.close()]));
+beforeEach(async () => {
+  sandbox.reset();
+  const client = new RespClient(redis.url, 1_000);
+  await client.command('FLUSHALL');
+  client.close();
+});
+
+const DELIVERED = {
+  kind: 'delivered' as const,
+  request_id: 'r1',
+  response: { result_dto: { success: true } },
+  attempts: 1,
+};
+
+describe('the RESP client against redis-server', () => {
+  it('speaks the commands the store needs, with replies split across packets', async () => {
+    const client = new RespClient(redis.url, 1_000);
+    const big = '停车'.repeat(50_000);
+    const replies = await Promise.all([
+      client.command('SET', 'k', big, 'NX', 'PX', '10000'),
+      client.command('SET', 'k', 'other', 'NX', 'PX', '10000'),
+      client.command('GET', 'k'),
+      client.command('GET', 'missing'),
+      client.command('EVAL', 'return {1, "two", redis.call("PTTL", KEYS[1]) > 0}', '1', 'k'),
+    ]);
+    expect(replies).toEqual(['OK', null, big, null, [1, 'two', 1]]);
+    await expect(client.command('NOSUCHCOMMAND')).rejects.toBeInstanceOf(RedisReplyError);
+    expect(await client.command('GET', 'missing')).toBeNull();
+    client.close();
+  });
+
+  it('authenticates and selects the database from the URL', async () => {
+    const secured = await startRedis({ password: 'p@ss word' });
+    try {
+      const client = new RespClient(`${secured.url}/2`, 1_000);
+      await client.command('SET', 'in-db-2', 'yes');
+      const other = new RespClient(secured.url, 1_000);
+      expect(await other.command('GET', 'in-db-2')).toBeNull();
+      const wrong = new RespClient(`redis://:wrong@127.0.0.1:${secured.port}`, 1_000);
+      await expect(wrong.command('GET', 'x')).rejects.toThrow(/NOAUTH|WRONGPASS/);
+      for (const c of [client, other, wrong]) c.close();
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it('fails fast when nothing listens, and reconnects once the server is back', async () => {
+    const client = new RespClient(redis.url, 1_000);
+    await redis.stop();
+    await expect(client.command('PING')).rejects.toBeInstanceOf(RedisConnectionError);
+    await redis.start();
+    expect(await client.command('PING')).toBe('PONG');
+    client.close();
+  });
+});
+
+describe('RedisStore', () => {
+  it('lets exactly one of many concurrent claims through, and answers the rest with the record', async () => {
+    const stores = Array.from({ length: 8 }, () => new RedisStore(redis.url));
+    const claims = await Promise.all(stores.map((s) => s.claim('key-1', 10_000)));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    expect(claims.filter((c) => !c.claimed).map((c) => !c.claimed && c.record.status)).toEqual(
+      Array(7).fill('in_progress'),
+    );
+    const winner = claims.find((c) => c.claimed);
+    if (!winner?.claimed) throw new Error('no winner');
+    await stores[1]?.release('key-1', 'not-the-token');
+    expect((await stores[2]?.claim('key-1', 10_000))?.claimed).toBe(false);
+    await stores[0]?.complete('key-1', DELIVERED, 60_000);
+    expect(await stores[3]?.claim('key-1', 10_000)).toEqual({
+      claimed: false,
+      record: { status: 'complete', outcome: DELIVERED },
+    });
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('a released claim can be taken again; an expired one too', async () => {
+    const store = new RedisStore(redis.url);
+    const first = await store.claim('key-2', 10_000);
+    if (!first.claimed) throw new Error('not claimed');
+    await store.release('key-2', first.token);
+    expect((await store.claim('key-2', 50)).claimed).toBe(true);
+    await new Promise((r) => setTimeout(r, 120));
+    expect((await store.claim('key-2', 10_000)).claimed).toBe(true);
+    await store.close();
+  });
+});
+
+describe('functions sharing the Redis store', () => {
+  const env = () => queueEnv(sandbox, { IDEMPOTENCY_REDIS_URL: redis.url });
+
+  it('two instances racing on one event: one sends, the other does not', async () => {
+    sandbox.addFault({ kind: 'slow', delayMs: 300 });
+    const a = coldStart('arrive', env());
+    const b = coldStart('arrive', env());
+    const [ra, rb] = await Promise.all([
+      invokeHttp(a, apigwHttp(validEvent('arrive', 1)), awsContext()),
+      invokeHttp(b, apigwHttp(validEvent('arrive', 1)), awsContext()),
+    ]);
+    expect([ra.statusCode, rb.statusCode].sort()).toEqual([200, 503]);
+    expect(sandbox.calls).toHaveLength(1);
+    // A third instance (a cold start elsewhere) is answered from the store.
+    const c = coldStart('arrive', env());
+    const rc = await invokeHttp(c, apigwHttp(validEvent('arrive', 1)), awsContext());
+    expect(rc.json).toMatchObject({ ok: true, duplicate: true });
+    expect(sandbox.calls).toHaveLength(1);
+  });
+
+  it('Redis restarting mid-run: events meanwhile are transient and not sent; nothing is sent twice', async () => {
+    const handler = coldStart('arrive', env());
+    const batch = (ns: number[]) =>
+      eventBridgeEvent(
+        'mns',
+        ns.map((n) => validEvent('arrive', n)),
+        { batch: true },
+      );
+    expect(await handler(batch([1, 2]), fcContext())).toMatchObject({ ok: true, delivered: 2 });
+    await redis.stop();
+    await expect(handler(batch([1, 2, 3]), fcContext())).rejects.toThrow(/3 of 3 records are not done/);
+    const http = await invokeHttp(handler, apigwHttp(validEvent('arrive', 4)), awsContext());
+    expect(http.statusCode).toBe(503);
+    expect(http.json.error.code).toBe('idempotency_unavailable');
+    expect(sandbox.calls).toHaveLength(2);
+    await redis.start();
+    expect(await handler(batch([1, 2, 3, 4]), fcContext())).toMatchObject({ ok: true, delivered: 4, duplicates: 2 });
+    expect(sandbox.calls).toHaveLength(4);
+    expect([...acceptedPerPlate(sandbox).values()]).toEqual([1, 1, 1, 1]);
+  });
+});

@@ -1,0 +1,77 @@
+// A real redis-server for the Redis store's tests: installed when missing, one per test file, on a free port.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function ensureInstalled(): void {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Starts it again on the same port, with the data it had (append-only file). */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  close(): Promise<void>;
+}
+
+export async function startRedis(opts: { password?: string } = {}): Promise<RedisServer> {
+  ensureInstalled();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'parkflow-redis-'));
+  let child: ChildProcess | undefined;
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];
+  if (opts.password) args.push('--requirepass', opts.password);
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      child = proc;
+      let out = '';
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Ready to accept connections')) resolve();
+      });
+      proc.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out.slice(-500)}`)));
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const proc = child;
+      child = undefined;
+      if (!proc || proc.exitCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
+  await start();
+  const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
+  return {
+    url: `redis://${auth}127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    close: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
