@@ -1,0 +1,285 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadDeployConfig, type Settings } from '../deploy/aliyun/config.js';
+import { crc64 } from '../deploy/aliyun/crc64.js';
+import { main } from '../deploy/aliyun/main.js';
+import { HANDLER, RUNTIME } from '../deploy/aliyun/spec.js';
+import { artifactPath, FUNCTIONS, ROOT } from '../deploy/functions.js';
+import { type FcApi, startFcApi } from './support/fc-api.js';
+
+const CONFIG_FILE = join(ROOT, 'deploy', 'aliyun', 'config.json');
+const SETTINGS = JSON.parse(readFileSync(CONFIG_FILE, 'utf8')) as Settings;
+const ACCOUNT = '1234567890123456';
+const KEYS = { accessKeyId: 'LTAI-test-key', accessKeySecret: 'test-access-key-secret' };
+const TOP_SECRET = 'top-secret-never-printed';
+
+const deployEnv = (fc: FcApi, extra: Record<string, string> = {}) => ({
+  ALIBABA_CLOUD_ACCOUNT_ID: ACCOUNT,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: KEYS.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEYS.accessKeySecret,
+  FC_ENDPOINT: fc.url,
+  TOP_APP_KEY: '12345678',
+  TOP_APP_SECRET: TOP_SECRET,
+  ...extra,
+});
+
+/** A settings file: the shipped one with some fields changed. */
+function settingsFile(changes: Partial<Settings>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'parkflow-fc-')), 'config.json');
+  writeFileSync(file, JSON.stringify({ ...SETTINGS, ...changes }));
+  return file;
+}
+
+async function deploy(fc: FcApi, args: string[] = [], env = deployEnv(fc)) {
+  const lines: string[] = [];
+  const io = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(`error: ${l}`) };
+  const code = await main(args, env, io);
+  return { code, output: lines.join('\n') };
+}
+
+const writes = (fc: FcApi) => fc.requests.filter((r) => r.method !== 'GET');
+const API = '/2016-08-15/services';
+
+describe('crc64', () => {
+  it('is CRC-64/ECMA-182 as Alibaba Cloud reports it (the standard check value)', () => {
+    expect(crc64(Buffer.from('123456789'))).toBe(0x995dc9bbdf1939fan.toString());
+  });
+});
+
+describe('FC deploy settings', () => {
+  const file = CONFIG_FILE;
+
+  it('names every missing variable at once', () => {
+    expect(() => loadDeployConfig(file, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.abc', TOP_APP_KEY: ' ' })).toThrow(
+      /ALIBABA_CLOUD_ACCOUNT_ID is not set[\s\S]*ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set[\s\S]*TOP_APP_KEY is not set[\s\S]*TOP_APP_SECRET is not set[\s\S]*ALIBABA_CLOUD_SECURITY_TOKEN is not set: an STS AccessKey needs its security token/,
+    );
+  });
+
+  it('refuses a secret in the checked-in file, and wrong fields by name', () => {
+    const bad = settingsFile({ memorySize: 100, environment: { TOP_APP_SECRET: 'x' } });
+    const env = { ALIBABA_CLOUD_ACCOUNT_ID: ACCOUNT, ALIBABA_CLOUD_ACCESS_KEY_ID: 'k' };
+    expect(() => loadDeployConfig(bad, env)).toThrow(/memorySize must be a whole number from 128 to 3072/);
+    expect(() => loadDeployConfig(bad, env)).toThrow(
+      /environment\.TOP_APP_SECRET is a secret: set it in the environment of the deploy/,
+    );
+  });
+
+  it('takes the region from ALIBABA_CLOUD_REGION_ID over the file', () => {
+    const env = {
+      ALIBABA_CLOUD_ACCOUNT_ID: ACCOUNT,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.abc',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's',
+      ALIBABA_CLOUD_SECURITY_TOKEN: 't',
+      ALIBABA_CLOUD_REGION_ID: 'cn-shanghai',
+      TOP_APP_KEY: 'k',
+      TOP_APP_SECRET: 's',
+    };
+    expect(loadDeployConfig(file, env).region).toBe('cn-shanghai');
+  });
+});
+
+describe('npm run deploy:aliyun against a stand-in FC API', () => {
+  let fc: FcApi;
+  beforeEach(async () => {
+    fc = await startFcApi({ accountId: ACCOUNT, ...KEYS });
+  });
+  afterEach(() => fc.close());
+
+  it('--dry-run prints the plan and only reads', async () => {
+    const { code, output } = await deploy(fc, ['--dry-run']);
+    expect(code).toBe(0);
+    expect(output).toContain('+ service parkflow');
+    for (const fn of FUNCTIONS) {
+      expect(output).toContain(`+ function parkflow/${fn}`);
+      expect(output).toContain(`+ trigger parkflow/${fn}/http`);
+      expect(output).toContain(`+ async invocation parkflow/${fn}`);
+    }
+    expect(output).toContain('Dry run: nothing was changed.');
+    expect(writes(fc)).toEqual([]);
+    expect(fc.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${API}/parkflow`]);
+  });
+
+  it('creates the service, the functions from the zips, their HTTP triggers and async configs, all signed', async () => {
+    const { code, output } = await deploy(fc);
+    expect(code, output).toBe(0);
+    expect(fc.rejected).toEqual([]);
+    for (const r of fc.requests) expect(r.headers.authorization).toMatch(/^FC LTAI-test-key:[A-Za-z0-9+/]{43}=$/);
+
+    const [service, ...rest] = writes(fc);
+    expect(service).toMatchObject({
+      method: 'POST',
+      path: API,
+      body: { serviceName: 'parkflow', role: `acs:ram::${ACCOUNT}:role/${SETTINGS.role}`, internetAccess: true },
+    });
+    expect(rest).toHaveLength(FUNCTIONS.length * 3);
+    for (const fn of FUNCTIONS) {
+      const create = rest.find((r) => r.path === `${API}/parkflow/functions` && r.body.functionName === fn);
+      expect(create?.body).toMatchObject({
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        memorySize: SETTINGS.memorySize,
+        timeout: SETTINGS.timeout,
+        environmentVariables: {
+          ...SETTINGS.environment,
+          TOP_APP_KEY: '12345678',
+          TOP_APP_SECRET: TOP_SECRET,
+          DEAD_LETTER_MNS_URL: `https://${ACCOUNT}.mns.cn-hangzhou.aliyuncs.com/queues/parkflow-dlq`,
+        },
+      });
+      expect(Buffer.from(create?.body.code.zipFile, 'base64').equals(readFileSync(artifactPath(fn)))).toBe(true);
+      expect(rest).toContainEqual(
+        expect.objectContaining({
+          method: 'POST',
+          path: `${API}/parkflow/functions/${fn}/triggers`,
+          body: {
+            triggerName: 'http',
+            triggerType: 'http',
+            triggerConfig: { authType: 'anonymous', methods: ['POST'] },
+          },
+        }),
+      );
+      expect(rest).toContainEqual(
+        expect.objectContaining({
+          method: 'PUT',
+          path: `${API}/parkflow/functions/${fn}/async-invoke-config`,
+          body: {
+            maxAsyncRetryAttempts: SETTINGS.asyncInvocation.maxRetries,
+            maxAsyncEventAgeInSeconds: SETTINGS.asyncInvocation.maxEventAgeSeconds,
+            destinationConfig: {
+              onFailure: { destination: `acs:mns:cn-hangzhou:${ACCOUNT}:/queues/parkflow-dlq/messages` },
+            },
+          },
+        }),
+      );
+      expect(output).toContain(`parkflow/${fn}/http: POST https://${fn}-parkflow-x1y2z3.cn-hangzhou.fcapp.run`);
+    }
+    expect(output).not.toContain(TOP_SECRET);
+  });
+
+  it('changes nothing when run again', async () => {
+    expect((await deploy(fc)).code).toBe(0);
+    const before = fc.requests.length;
+    const { code, output } = await deploy(fc);
+    expect(code).toBe(0);
+    const second = fc.requests.slice(before);
+    expect(second.every((r) => r.method === 'GET')).toBe(true);
+    expect(second).toHaveLength(1 + FUNCTIONS.length * 3);
+    expect(output).toContain(`0 to create, 0 to update, ${1 + FUNCTIONS.length * 3} unchanged.`);
+    expect(fc.rejected).toEqual([]);
+  });
+
+  it('updates only what changed, and uploads the code only when its checksum differs', async () => {
+    await deploy(fc);
+    const arrive = fc.functions.get('parkflow/arrive') as Record<string, unknown>;
+    fc.functions.set('parkflow/arrive', { ...arrive, codeChecksum: '1' });
+    const before = fc.requests.length;
+    const { output } = await deploy(fc, ['--config', settingsFile({ memorySize: 512 })]);
+    const changed = writes({ ...fc, requests: fc.requests.slice(before) });
+    expect(changed.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      FUNCTIONS.map((fn) => `PUT ${API}/parkflow/functions/${fn}`).sort(),
+    );
+    for (const r of changed) expect(r.body.memorySize).toBe(512);
+    expect(changed.filter((r) => r.body.code).map((r) => r.path)).toEqual([`${API}/parkflow/functions/arrive`]);
+    expect(output).toContain('~ function parkflow/arrive (memorySize, codeChecksum)');
+    expect(output).toContain('~ function parkflow/leave (memorySize)');
+  });
+
+  it('adds EventBridge triggers from each function’s MNS queue when queueTriggers is set', async () => {
+    const file = settingsFile({ queueTriggers: { batchSize: 10 } });
+    expect((await deploy(fc, ['--config', file])).code).toBe(0);
+    for (const fn of FUNCTIONS) {
+      const trigger = writes(fc).find((r) => r.path.endsWith(`/${fn}/triggers`) && r.body.triggerName === 'queue');
+      expect(trigger?.body).toMatchObject({
+        triggerType: 'eventbridge',
+        triggerConfig: {
+          eventSourceConfig: {
+            eventSourceType: 'MNS',
+            eventSourceParameters: { sourceMNSParameters: { QueueName: `parkflow-${fn}` } },
+          },
+          runOptions: {
+            batchWindow: { CountBasedWindow: 10 },
+            deadLetterQueue: { Arn: `acs:mns:cn-hangzhou:${ACCOUNT}:/queues/parkflow-dlq` },
+          },
+        },
+      });
+    }
+    expect((await deploy(fc, ['--config', file])).output).toContain(`${1 + FUNCTIONS.length * 4} unchanged.`);
+  });
+
+  it('signs STS requests with the security token', async () => {
+    await fc.close();
+    fc = await startFcApi({ accountId: ACCOUNT, ...KEYS, accessKeyId: 'STS.test', securityToken: 'sts-token' });
+    const env = deployEnv(fc, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.test', ALIBABA_CLOUD_SECURITY_TOKEN: 'sts-token' });
+    expect((await deploy(fc, [], env)).code).toBe(0);
+    expect(fc.rejected).toEqual([]);
+  });
+
+  it('reports FC refusing the credentials, without the secrets', async () => {
+    const { code, output } = await deploy(fc, [], deployEnv(fc, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong-secret' }));
+    expect(code).toBe(1);
+    expect(output).toMatch(/error: The deploy failed: GET \/services\/parkflow failed with 403/);
+    expect(output).not.toContain('wrong-secret');
+  });
+
+  it('runs as a command: tsx deploy/aliyun/main.ts --dry-run', async () => {
+    const run = promisify(execFile);
+    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+    const { stdout } = await run(tsx, ['deploy/aliyun/main.ts', '--dry-run'], {
+      cwd: ROOT,
+      env: { ...deployEnv(fc), PATH: process.env.PATH },
+    });
+    expect(stdout).toContain('+ service parkflow');
+    const failed = await run(tsx, ['deploy/aliyun/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH } }).catch(
+      (e) => e,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('ALIBABA_CLOUD_ACCOUNT_ID is not set');
+  });
+});
+
+describe('s.yaml (Serverless Devs, fc3)', () => {
+  const s = parse(readFileSync(join(ROOT, 's.yaml'), 'utf8'), { merge: true });
+
+  it('deploys the same functions with the same settings as the FC deploy', () => {
+    expect(Object.keys(s.resources).sort()).toEqual(FUNCTIONS);
+    for (const fn of FUNCTIONS) {
+      const { component, props } = s.resources[fn];
+      expect(component).toBe('fc3');
+      expect(props).toMatchObject({
+        functionName: `${SETTINGS.service}-${fn}`,
+        runtime: RUNTIME,
+        handler: HANDLER,
+        code: `./dist/${fn}.zip`,
+        memorySize: SETTINGS.memorySize,
+        timeout: SETTINGS.timeout,
+        role: expect.stringMatching(new RegExp(`:role/${SETTINGS.role}$`)),
+        environmentVariables: SETTINGS.environment,
+        asyncInvokeConfig: {
+          maxAsyncRetryAttempts: SETTINGS.asyncInvocation.maxRetries,
+          maxAsyncEventAgeInSeconds: SETTINGS.asyncInvocation.maxEventAgeSeconds,
+          destinationConfig: {
+            onFailure: {
+              destination: expect.stringMatching(`:/queues/${SETTINGS.asyncInvocation.deadLetterQueue}/messages$`),
+            },
+          },
+        },
+        triggers: [
+          {
+            triggerName: 'http',
+            triggerType: 'http',
+            triggerConfig: { authType: SETTINGS.http.authType, methods: ['POST'] },
+          },
+        ],
+      });
+      expect(Object.keys(props.environmentVariables).sort()).toEqual(
+        [...Object.keys(SETTINGS.environment), 'TOP_APP_KEY', 'TOP_APP_SECRET', 'DEAD_LETTER_MNS_URL'].sort(),
+      );
+      expect(props.environmentVariables.TOP_APP_SECRET).toMatch(/^\$\{env\('TOP_APP_SECRET'\)\}$/);
+    }
+  });
+});
