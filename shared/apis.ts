@@ -27,16 +27,25 @@ const fieldsOf = (schema: z.ZodMiniType): string[] =>
 
 /** Senders often write null or "" for "no value": both mean absent, as they do on the wire. */
 function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (value !== null && value !== '') out[key] = value;
-  return out;
+  // Own properties only: assigning a `__proto__` key would set the prototype, and the fields in it would pass as given.
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''));
 }
 
-/** Validates a parsed body against the API and turns it into request params, or lists every problem. */
-export function check<S extends z.ZodMiniType>(api: ParkApi<S>, body: Record<string, unknown>): Checked {
+/**
+ * Validates a parsed body against the API and turns it into request params, or lists every problem.
+ * A webhook message id joins the event's identity in the key: the sender's retry of a message (same
+ * id) is a duplicate, while a message it sends anew (new id) is sent again.
+ */
+export function check<S extends z.ZodMiniType>(
+  api: ParkApi<S>,
+  body: Record<string, unknown>,
+  webhookId?: string,
+): Checked {
   const result = z.safeParse(api.schema, withoutEmpty(body));
   if (!result.success) return { ok: false, issues: describeIssues(result.error, fieldsOf(api.schema)) };
-  return { ok: true, params: api.toParams(result.data), key: idempotencyKey(api.method, api.identity(result.data)) };
+  const identity = api.identity(result.data);
+  if (webhookId !== undefined) identity.push(`webhook-id:${webhookId}`);
+  return { ok: true, params: api.toParams(result.data), key: idempotencyKey(api.method, identity) };
 }
 
 /** The time that makes an arrival, exit or payment of one car at one mall a distinct event. */

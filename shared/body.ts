@@ -1,3 +1,4 @@
+import { jsonTextIssue } from './json-text.js';
 import { invalid, type Outcome } from './outcome.js';
 
 /** Parking events are a few hundred bytes; anything near this is a mistake or an attack. */
@@ -21,5 +22,8 @@ export function parseBody(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail('The body must be a JSON object of the API fields.');
   }
+  const issue = jsonTextIssue(text);
+  if (issue)
+    return { ok: false, outcome: invalid('The body cannot be read as one event; nothing was sent to TOP.', [issue]) };
   return { ok: true, value: value as Record<string, unknown> };
 }

@@ -1,5 +1,7 @@
 import type { TopClientConfig } from './top/client.js';
 import { SIGN_METHODS, type SignMethod } from './top/sign.js';
+import type { WebhookAuth } from './webhook/auth.js';
+import { parseSecrets } from './webhook/secrets.js';
 
 export interface Config extends TopClientConfig {
   /** Events of one invocation sent to TOP at once (DESIGN §4, README "Queues"). */
@@ -16,6 +18,8 @@ export interface Config extends TopClientConfig {
   idempotencyTtlSeconds: number;
   deadLetterSqsUrl?: string | undefined;
   deadLetterMnsUrl?: string | undefined;
+  /** How HTTP events are authenticated (WEBHOOK_SECRETS, WEBHOOK_AUTH). */
+  webhook: WebhookAuth;
 }
 
 export const PRODUCTION_GATEWAY = 'https://eco.taobao.com/router/rest';
@@ -26,6 +30,39 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const UNSIGNED_RISK = 'anyone who can reach the URL can post events';
+
+/**
+ * Without secrets a function takes unsigned events, and says so; in production it refuses them
+ * unless WEBHOOK_AUTH=off says that is meant. Malformed or contradictory settings go to `problems`.
+ */
+function webhookAuth(env: Env, secrets: string | undefined, problems: string[]): WebhookAuth {
+  const off = env.WEBHOOK_AUTH?.trim();
+  if (off !== undefined && off !== '' && off !== 'off') {
+    problems.push('WEBHOOK_AUTH may only be off (take unsigned events on purpose); leave it unset otherwise');
+  }
+  if (secrets !== undefined) {
+    if (off === 'off') problems.push('WEBHOOK_AUTH=off and WEBHOOK_SECRETS are both set: unset one of them');
+    const keys = parseSecrets(secrets);
+    if (typeof keys === 'string') problems.push(`WEBHOOK_SECRETS: ${keys}`);
+    return { mode: 'signed', keys: typeof keys === 'string' ? [] : keys };
+  }
+  if (off === 'off') {
+    return { mode: 'unsigned', warning: `Webhook signatures are off (WEBHOOK_AUTH=off): ${UNSIGNED_RISK}.` };
+  }
+  if (env.NODE_ENV?.trim() === 'production') {
+    return {
+      mode: 'refused',
+      problem:
+        'parkflow is not configured: WEBHOOK_SECRETS is not set, and NODE_ENV is production: set WEBHOOK_SECRETS to the whsec_ secret(s) the sender signs with, or WEBHOOK_AUTH=off to take unsigned events on purpose. HTTP events are refused until then.',
+    };
+  }
+  return {
+    mode: 'unsigned',
+    warning: `WEBHOOK_SECRETS is not set: HTTP events are taken unsigned and ${UNSIGNED_RISK}. Set it (npm run sign -- --new-secret makes a secret); with NODE_ENV=production every HTTP event is refused until it is set or WEBHOOK_AUTH=off.`,
+  };
+}
 
 /** Reads the function's settings from the environment, reporting every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
@@ -93,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
       /^https?:\/\/[^/]+\/queues\/[^/]+$/,
       'https://123456.mns.cn-hangzhou.aliyuncs.com/queues/parkflow-dlq',
     ),
+    webhook: webhookAuth(env, value('WEBHOOK_SECRETS'), problems),
   };
   if (problems.length > 0) throw new ConfigError(`parkflow is not configured: ${problems.join('; ')}.`);
   return config;

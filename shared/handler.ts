@@ -4,10 +4,12 @@ import { deadLetterSink } from './dead-letter/sink.js';
 import { deadlineOf } from './deadline.js';
 import { openStore } from './idempotency/open-store.js';
 import type { IdempotencyStore } from './idempotency/store.js';
-import { logError } from './log.js';
+import { invocationOf } from './invocation.js';
+import { logError, logWarning } from './log.js';
 import { processRecords } from './pipeline.js';
 import { handOff } from './queue-mode/hand-off.js';
 import { openEvent } from './triggers/open.js';
+import { authenticate } from './webhook/auth.js';
 
 interface Instance {
   settings: Config;
@@ -17,10 +19,15 @@ interface Instance {
 
 let instance: Instance | undefined;
 
-/** Settings are read once per instance; a bad setting is reported on every event until fixed. */
-function configured(): Instance {
+/**
+ * Settings are read once per instance; a bad setting is reported on every event until fixed. A
+ * function that takes unsigned webhooks says so once, on its first event.
+ */
+function configured(fn: string): Instance {
   if (!instance) {
     const settings = loadConfig();
+    if (settings.webhook.mode === 'unsigned')
+      logWarning('webhook_auth', { function: fn, warning: settings.webhook.warning });
     instance = { settings, store: openStore(settings) };
   }
   return instance;
@@ -32,18 +39,27 @@ export function resetConfig(): void {
   instance = undefined;
 }
 
-/** The one entry of every function: trigger → records → validate → dedupe → send → answer. */
+/**
+ * The one entry of every function: trigger → records → (HTTP) webhook signature → validate → dedupe
+ * → send → answer.
+ */
 export function createHandler(api: ParkApi) {
   return async function handler(event: unknown, context: unknown): Promise<unknown> {
     const deadline = deadlineOf(context);
-    const envelope = openEvent(event, context);
+    const invocation = invocationOf(context);
+    const opened = openEvent(event, context);
     try {
-      const { settings, store } = configured();
+      const { settings, store } = configured(api.name);
+      // Queue triggers are guarded by the queue's own access control, not by webhook signatures.
+      const envelope =
+        opened.kind === 'http'
+          ? { ...opened, records: opened.records.map((r) => authenticate(r, settings.webhook)) }
+          : opened;
       const results =
         envelope.kind === 'http' && settings.deliveryMode === 'queue'
           ? await handOff(api, settings, envelope, context)
           : await processRecords(
-              { api, settings, store, deadline },
+              { api, settings, store, deadline, invocation },
               envelope.trigger,
               envelope.records,
               envelope.kind === 'queue' ? deadLetterSink(settings, context) : undefined,
@@ -51,8 +67,8 @@ export function createHandler(api: ParkApi) {
       return envelope.respond(results);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      logError('config', { function: api.name, error: err.message });
-      return envelope.fail(err);
+      logError('config', { function: api.name, platform_request_id: invocation.requestId, error: err.message });
+      return opened.fail(err);
     }
   };
 }

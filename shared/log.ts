@@ -1,26 +1,48 @@
+import type { Invocation } from './invocation.js';
+import { metricFields } from './metrics.js';
 import type { Outcome } from './outcome.js';
 
 export interface OutcomeLog {
   function: string;
   trigger: string;
+  invocation: Invocation;
   record_id: string;
+  /** The event's idempotency key (a hash: no plate or order id in it). */
+  idempotency_key?: string | undefined;
+  /** The sender's webhook message id, when given. */
+  webhook_id?: string | undefined;
   latency_ms: number;
+  /** The time TOP took, retries included; absent when TOP was not called. */
+  top_latency_ms?: number | undefined;
   /** Already masked. */
   car_no?: string | undefined;
+  /** Already masked. */
+  mobile?: string | undefined;
   /** On a queue: whether a permanent failure was put in the dead-letter destination. */
   dead_lettered?: boolean | undefined;
 }
 
-/** One JSON line per event outcome, with TOP's evidence; personal data arrives here masked. */
+/** Long enough for any real message id; an unsigned request's header is whatever its sender wrote. */
+const MAX_WEBHOOK_ID = 128;
+
+/**
+ * One JSON line per event outcome, with TOP's evidence and the event's metrics; personal data
+ * arrives here masked, and texts that could quote it arrive scrubbed.
+ */
 export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
+  const { invocation, top_latency_ms, webhook_id, ...fields } = entry;
   const line: Record<string, unknown> = {
     level: outcome.kind === 'delivered' || outcome.kind === 'queued' ? 'info' : 'warn',
     msg: 'event',
-    ...entry,
+    platform_request_id: invocation.requestId,
+    ...fields,
+    webhook_id: webhook_id?.slice(0, MAX_WEBHOOK_ID),
     outcome: outcome.kind,
   };
   if (outcome.kind === 'invalid') {
     line.issues = outcome.issues.map((i) => i.path || '(body)');
+    line.error = outcome.message;
+  } else if (outcome.kind === 'unauthorized') {
     line.error = outcome.message;
   } else if (outcome.kind === 'queued') {
     line.message_id = outcome.message_id;
@@ -34,9 +56,15 @@ export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
       Object.assign(line, { reason, code, sub_code, request_id, http_status: status, error: outcome.failure.message });
     }
   }
+  Object.assign(line, metricFields(invocation.platform, top_latency_ms));
   console.log(JSON.stringify(line));
 }
 
 export function logError(msg: string, fields: Record<string, unknown>): void {
   console.error(JSON.stringify({ level: 'error', msg, ...fields }));
+}
+
+/** A setting that works but that an operator should know about. */
+export function logWarning(msg: string, fields: Record<string, unknown>): void {
+  console.warn(JSON.stringify({ level: 'warn', msg, ...fields }));
 }

@@ -2,16 +2,20 @@ import type { InputIssue } from './schemas/issues.js';
 import type { DeliveryResult, TopFailure } from './top/result.js';
 
 /**
- * How one event ended: not valid (nothing sent), what delivery to TOP came to, or (queue mode)
+ * How one event ended: not valid or not signed (nothing sent), what delivery to TOP came to, or (queue mode)
  * handed to the function's own queue. A delivered outcome answered from the idempotency store is
  * marked `duplicate`: TOP was not called again.
  */
 export type Outcome =
   | (DeliveryResult & { duplicate?: true })
   | { kind: 'invalid'; message: string; issues: InputIssue[] }
+  | { kind: 'unauthorized'; message: string }
   | { kind: 'queued'; message_id: string };
 
 export const invalid = (message: string, issues: InputIssue[] = []): Outcome => ({ kind: 'invalid', message, issues });
+
+/** The webhook signature is missing or wrong: nothing of the body was read. */
+export const unauthorized = (message: string): Outcome => ({ kind: 'unauthorized', message });
 
 /** A fault that may pass: the platform should bring the event back later. */
 export const transient = (failure: TopFailure, retryAfterSeconds: number): Outcome => ({

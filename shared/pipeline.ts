@@ -1,4 +1,4 @@
-import { check, type ParkApi } from './apis.js';
+import { type Checked, check, type ParkApi } from './apis.js';
 import { runBatch } from './batch.js';
 import { parseBody } from './body.js';
 import type { Config } from './config.js';
@@ -6,8 +6,9 @@ import { deadLetterOf } from './dead-letter/message.js';
 import type { DeadLetterSink } from './dead-letter/sink.js';
 import { once } from './idempotency/once.js';
 import type { IdempotencyStore } from './idempotency/store.js';
-import { logError, logOutcome } from './log.js';
-import { maskPlate } from './mask.js';
+import type { Invocation } from './invocation.js';
+import { logError, logOutcome, type OutcomeLog } from './log.js';
+import { type PersonalData, personalData, scrubOutcome } from './mask.js';
 import { invalid, isPermanent, type Outcome, type RecordResult, settled, transient } from './outcome.js';
 import { callTop } from './top/client.js';
 import type { EventRecord } from './triggers/envelope.js';
@@ -18,36 +19,72 @@ export interface Pipeline {
   store: IdempotencyStore;
   /** Epoch ms by which every send must be over. */
   deadline: number;
+  invocation: Invocation;
 }
 
 /** A record read and validated: request params and idempotency key, or the outcome that ends it. */
 export type CheckedRecord = {
-  /** Masked, for the log line. */
-  car_no?: string | undefined;
-} & ({ ok: false; outcome: Outcome } | Extract<ReturnType<typeof check>, { ok: true }>);
+  /** Its plate and mobile number masked, for the log line. */
+  personal?: PersonalData | undefined;
+} & ({ ok: false; outcome: Outcome } | Extract<Checked, { ok: true }>);
 
 export function checkRecord(api: ParkApi, record: EventRecord): CheckedRecord {
+  if (record.refused) return { ok: false, outcome: record.refused };
   const body = parseBody(record.body);
   if (!body.ok) return body;
-  const plate = body.value.car_no;
-  const car_no = typeof plate === 'string' ? maskPlate(plate) : undefined;
-  const checked = check(api, body.value);
-  if (checked.ok) return { ...checked, car_no };
+  const personal = personalData(body.value);
+  const checked = check(api, body.value, record.headers['webhook-id']);
+  if (checked.ok) return { ...checked, personal };
   const n = checked.issues.length;
   const message = `The event has ${n} problem${n === 1 ? '' : 's'}; nothing was sent to TOP.`;
-  return { ok: false, outcome: invalid(message, checked.issues), car_no };
+  return { ok: false, outcome: invalid(message, checked.issues), personal };
+}
+
+export interface Delivery {
+  outcome: Outcome;
+  personal?: PersonalData | undefined;
+  key?: string | undefined;
+  top_latency_ms?: number | undefined;
 }
 
 /** Validate → dedupe → sign and send: one record's outcome. */
-async function deliver(p: Pipeline, record: EventRecord): Promise<{ outcome: Outcome; car_no?: string | undefined }> {
+async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
   const checked = checkRecord(p.api, record);
   if (!checked.ok) return checked;
   const { api, settings, store, deadline } = p;
-  const outcome = await once({ store, key: checked.key, deadline, ttlSeconds: settings.idempotencyTtlSeconds }, () =>
-    callTop(settings, { method: api.method, resultField: api.resultField, params: checked.params, deadline }),
+  let top_latency_ms: number | undefined;
+  const outcome = await once(
+    { store, key: checked.key, deadline, ttlSeconds: settings.idempotencyTtlSeconds },
+    async () => {
+      const started = Date.now();
+      const result = await callTop(settings, {
+        method: api.method,
+        resultField: api.resultField,
+        params: checked.params,
+        deadline,
+      });
+      top_latency_ms = Date.now() - started;
+      return result;
+    },
   );
-  return { outcome, car_no: checked.car_no };
+  const { personal, key } = checked;
+  return { outcome: personal ? scrubOutcome(outcome, personal) : outcome, personal, key, top_latency_ms };
 }
+
+/** Where records are processed, as their log lines say. */
+export type Where = Pick<OutcomeLog, 'function' | 'trigger' | 'invocation'>;
+
+/** The log line's account of a record, from what its delivery found. */
+export const outcomeLog = (where: Where, record: EventRecord, d: Delivery, started: number): OutcomeLog => ({
+  ...where,
+  record_id: record.id,
+  idempotency_key: d.key,
+  webhook_id: record.headers['webhook-id'],
+  latency_ms: Date.now() - started,
+  top_latency_ms: d.top_latency_ms,
+  car_no: d.personal?.car_no,
+  mobile: d.personal?.mobile,
+});
 
 const blocked: Outcome = transient(
   { reason: 'fifo_group_blocked', message: 'An earlier message of its FIFO group failed; it waits for that one.' },
@@ -65,9 +102,11 @@ export function processRecords(
   records: EventRecord[],
   deadLetter: DeadLetterSink | undefined,
 ): Promise<RecordResult[]> {
+  const where: Where = { function: p.api.name, trigger, invocation: p.invocation };
   const work = async (record: EventRecord): Promise<RecordResult> => {
     const started = Date.now();
-    const { outcome, car_no } = await deliver(p, record);
+    const delivery = await deliver(p, record);
+    const { outcome } = delivery;
     let deadLettered = false;
     if (deadLetter && isPermanent(outcome)) {
       try {
@@ -78,22 +117,11 @@ export function processRecords(
         logError('dead_letter', { function: p.api.name, record_id: record.id, error: (err as Error).message });
       }
     }
-    const latency_ms = Date.now() - started;
-    logOutcome(
-      {
-        function: p.api.name,
-        trigger,
-        record_id: record.id,
-        latency_ms,
-        car_no,
-        dead_lettered: deadLetter && deadLettered,
-      },
-      outcome,
-    );
+    logOutcome({ ...outcomeLog(where, record, delivery, started), dead_lettered: deadLetter && deadLettered }, outcome);
     return { outcome, deadLettered };
   };
   const skip = (record: EventRecord): RecordResult => {
-    logOutcome({ function: p.api.name, trigger, record_id: record.id, latency_ms: 0 }, blocked);
+    logOutcome(outcomeLog(where, record, { outcome: blocked }, Date.now()), blocked);
     return { outcome: blocked, deadLettered: false };
   };
   return runBatch(records, p.settings.concurrency, work, (r) => !settled(r), skip);

@@ -1,5 +1,7 @@
 // `npm run send -- <function> [--invalid]`: posts a sample event to the running stack (npm start)
 // and prints the function's answer. PORT is the functions' port, as for npm start.
+import { parseSecrets } from '../../shared/webhook/secrets.js';
+import { signWebhook } from '../../shared/webhook/signature.js';
 import { FUNCTION_NAMES, isFunctionName, sample } from './samples.js';
 
 const args = process.argv.slice(2);
@@ -12,9 +14,16 @@ if (!isFunctionName(name) || args.some((a) => a.startsWith('--') && a !== '--inv
 
 const url = `http://127.0.0.1:${process.env.PORT || 3000}/${name}`;
 const body = JSON.stringify(sample(name, { invalid }));
+// Signed as a sender must when the functions check signatures (WEBHOOK_SECRETS in this environment too).
+const keys = process.env.WEBHOOK_SECRETS ? parseSecrets(process.env.WEBHOOK_SECRETS) : [];
+if (typeof keys === 'string') {
+  console.error(`WEBHOOK_SECRETS: ${keys}`);
+  process.exit(2);
+}
+const signature = keys.length > 0 ? signWebhook(keys, Buffer.from(body)) : {};
 console.log(`POST ${url}\n${body}\n`);
 try {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
   const text = await res.text();
   let shown = text;
   try {

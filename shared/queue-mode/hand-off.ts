@@ -3,9 +3,10 @@ import { fcContextOf } from '../cloud/fc-context.js';
 import { invokeAsync } from '../cloud/fc-invoke.js';
 import { sendSqsMessage } from '../cloud/sqs.js';
 import { type Config, ConfigError } from '../config.js';
+import { invocationOf } from '../invocation.js';
 import { logError, logOutcome } from '../log.js';
 import { type Outcome, type RecordResult, transient } from '../outcome.js';
-import { checkRecord } from '../pipeline.js';
+import { checkRecord, outcomeLog } from '../pipeline.js';
 import type { Envelope, EventRecord } from '../triggers/envelope.js';
 
 /** Puts a valid event on the queue this function consumes: SQS on AWS, an async invocation of itself on FC. */
@@ -32,6 +33,7 @@ async function enqueue(
  * idempotency and dead letters. A queue that cannot be reached is a 503: the sender retries.
  */
 export function handOff(api: ParkApi, settings: Config, envelope: Envelope, context: unknown): Promise<RecordResult[]> {
+  const where = { function: api.name, trigger: envelope.trigger, invocation: invocationOf(context) };
   return Promise.all(
     envelope.records.map(async (record) => {
       const started = Date.now();
@@ -53,11 +55,8 @@ export function handOff(api: ParkApi, settings: Config, envelope: Envelope, cont
           );
         }
       }
-      const latency_ms = Date.now() - started;
-      logOutcome(
-        { function: api.name, trigger: envelope.trigger, record_id: record.id, latency_ms, car_no: checked.car_no },
-        outcome,
-      );
+      const delivery = { outcome, personal: checked.personal, key: checked.ok ? checked.key : undefined };
+      logOutcome(outcomeLog(where, record, delivery, started), outcome);
       return { outcome, deadLettered: false };
     }),
   );

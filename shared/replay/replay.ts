@@ -38,7 +38,13 @@ export async function replay(
       APIS.map(async (api) => {
         const mine = part.filter((item) => item.function === api.name);
         const records = mine.map((item) => ({ id: item.id, body: item.body, headers: {} }));
-        const pipeline = { api, settings, store, deadline: Date.now() + BUDGET_MS };
+        const pipeline = {
+          api,
+          settings,
+          store,
+          deadline: Date.now() + BUDGET_MS,
+          invocation: { platform: 'local' as const },
+        };
         const done = await processRecords(pipeline, 'replay', records, undefined);
         return mine.map((item, i) => ({ item, result: done[i] as RecordResult }));
       }),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { date } from './dates.js';
 import { integer, text } from './field.js';
-import { jsonObject, mallId, mobile, plate } from './parking.js';
+import { JAVA_LONG_MAX, jsonObject, mallId, mobile, plate } from './parking.js';
 
 export const ACTIONS = ['arrive', 'leave', 'pay'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -14,7 +14,7 @@ export type Action = (typeof ACTIONS)[number];
 export function backflowSchema(action: Action) {
   const required = `is required when action is ${action}`;
   const time = (requiredFor: Action) => (requiredFor === action ? date(required) : z.optional(date()));
-  const minutes = { min: 0, hint: 'minutes parked', required };
+  const minutes = { min: 0, max: JAVA_LONG_MAX, hint: 'minutes parked', required };
   return z
     .strictObject({
       action: z.optional(

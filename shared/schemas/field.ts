@@ -25,6 +25,7 @@ export const typeError =
     issue.input === undefined ? required : expected;
 
 const CONTROL = /\p{Cc}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Free text: trimmed, not empty, bounded, no control characters. */
 export const text = (max: number) =>
@@ -33,6 +34,8 @@ export const text = (max: number) =>
     if (trimmed === '') return new Problem('must not be empty');
     if ([...trimmed].length > max) return new Problem(`must be at most ${max} characters`);
     if (CONTROL.test(trimmed)) return new Problem('must not contain control characters (line breaks, tabs, NUL)');
+    // A lone surrogate (JSON's "\ud800") has no UTF-8 form: it would reach TOP as U+FFFD.
+    if (LONE_SURROGATE.test(trimmed)) return new Problem('must be valid Unicode text (it holds a lone surrogate)');
     return trimmed;
   });
 

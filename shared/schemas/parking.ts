@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { jsonTextIssue } from '../json-text.js';
 import { field, integer, Problem, typeError } from './field.js';
 
 /** Java's Long: TOP's `Number` fields. */
-const JAVA_LONG_MAX = 2n ** 63n - 1n;
+export const JAVA_LONG_MAX = 2n ** 63n - 1n;
 
 const CONTROL = /\p{Cc}/u;
 /**
@@ -58,6 +59,8 @@ export const jsonObject = () =>
       if (typeof object !== 'object' || object === null || Array.isArray(object)) {
         return new Problem('must be a JSON object, like {"key": "value"}');
       }
+      const issue = typeof value === 'string' ? jsonTextIssue(value) : undefined;
+      if (issue) return new Problem(`${issue.path ? `has "${issue.path}" that ` : ''}${issue.message}`);
       return JSON.stringify(object);
     },
   );

@@ -1,4 +1,4 @@
-import type { RecordResult } from '../outcome.js';
+import type { Outcome, RecordResult } from '../outcome.js';
 
 /** One event carried by a trigger: its raw body and where it came from. */
 export interface EventRecord {
@@ -8,6 +8,10 @@ export interface EventRecord {
   headers: Record<string, string>;
   /** A FIFO message group: its records are sent in order, and none after one that failed. */
   group?: string | undefined;
+  /** HTTP: the body's bytes as received, which the webhook signature covers. */
+  raw?: Buffer | undefined;
+  /** Set when the record ends before its body is read: not signed, not UTF-8, not base64. */
+  refused?: Outcome | undefined;
 }
 
 /** A trigger's event opened up: the records it carries and how to answer the platform once they are done. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { EventRecord } from './envelope.js';
-import { plainOrBase64 } from './message-body.js';
+import { jsonOf, plainOrBase64 } from './message-body.js';
 import { wholeInvocation } from './queue-answer.js';
 
 const cloudEvent = z.object({
@@ -35,8 +35,8 @@ function open(event: CloudEvent): { source: string; record: EventRecord } {
   if (k.success) return { source: 'kafka', record: { id: event.id, body: k.data.value ?? '', headers: {} } };
   const r = z.safeParse(rocketmq, event.data);
   if (r.success) return { source: 'rocketmq', record: { id: event.id, body: r.data.body, headers: {} } };
-  const body = typeof event.data === 'string' ? event.data : JSON.stringify(event.data ?? '');
-  return { source: 'unknown', record: { id: event.id, body, headers: {} } };
+  const body = typeof event.data === 'string' ? { body: event.data } : jsonOf(event.data ?? '');
+  return { source: 'unknown', record: { id: event.id, ...body, headers: {} } };
 }
 
 export function openEventBridge(event: unknown) {

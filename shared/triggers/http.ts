@@ -1,17 +1,7 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Outcome } from '../outcome.js';
+import * as z from 'zod/mini';
+import { invalid, type Outcome } from '../outcome.js';
 import type { Envelope } from './envelope.js';
-
-/** FC 3.0's HTTP trigger event (DESIGN §3). */
-export interface FcHttpEvent {
-  version: string;
-  rawPath: string;
-  headers?: Record<string, string>;
-  queryParameters?: Record<string, string>;
-  body?: string;
-  isBase64Encoded?: boolean;
-  requestContext: { requestId: string; http: { method: string; path: string; sourceIp?: string } };
-}
+import { base64Bytes, textOf } from './message-body.js';
 
 export interface HttpResponse {
   statusCode: number;
@@ -19,8 +9,6 @@ export interface HttpResponse {
   body: string;
   isBase64Encoded: false;
 }
-
-type Json = Record<string, unknown>;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {
@@ -33,8 +21,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 /**
  * DESIGN §4: 200 delivered (a re-sent event that was delivered gets the original result, marked
- * `duplicate`), 202 accepted into the queue, 400 invalid, 502 refused for good, 503 + Retry-After
- * for transient faults.
+ * `duplicate`), 202 accepted into the queue, 400 invalid, 401 not signed, 502 refused for good,
+ * 503 + Retry-After for transient faults.
  */
 export function httpAnswer(outcome: Outcome): HttpResponse {
   switch (outcome.kind) {
@@ -45,6 +33,8 @@ export function httpAnswer(outcome: Outcome): HttpResponse {
         attempts: outcome.attempts,
         ...(outcome.duplicate ? { duplicate: true } : {}),
       });
+    case 'unauthorized':
+      return json(401, { ok: false, error: { code: 'unauthorized', message: outcome.message } });
     case 'queued':
       return json(202, { ok: true, queued: true, message_id: outcome.message_id });
     case 'invalid':
@@ -77,69 +67,73 @@ export function httpAnswer(outcome: Outcome): HttpResponse {
   }
 }
 
-const serverError = (error: Error): HttpResponse =>
-  json(500, { ok: false, error: { code: 'server_error', message: error.message } });
+/** Only a misconfigured function fails before its records are processed; the message names the settings to fix. */
+const configError = (error: Error): HttpResponse =>
+  json(500, { ok: false, error: { code: 'config_error', message: error.message } });
 
-const lower = (headers: Record<string, string | undefined> | null | undefined): Record<string, string> => {
+const stringHeaders = (headers: Record<string, unknown> | null | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(headers ?? {})) if (typeof v === 'string') out[k.toLowerCase()] = v;
   return out;
 };
 
-function httpEnvelope(
-  trigger: string,
-  id: string,
-  method: string,
-  rawHeaders: Record<string, string | undefined> | null | undefined,
-  body: string | null | undefined,
-  base64: boolean | undefined,
-): Envelope {
+/** What every HTTP shape carries; anything else about the event is left alone. */
+const request = {
+  headers: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  body: z.optional(z.nullable(z.string())),
+  isBase64Encoded: z.optional(z.nullable(z.boolean())),
+};
+type Request = z.output<z.ZodMiniObject<typeof request>>;
+
+/** API Gateway REST (v1 proxy). */
+const restEvent = z.object({ ...request, httpMethod: z.string(), requestContext: z.object({ requestId: z.string() }) });
+/** HTTP API and Function URLs (`version: "2.0"`), and FC 3.0's HTTP trigger (`version: "v1"`, DESIGN §3). */
+const proxyEvent = z.object({
+  ...request,
+  version: z.optional(z.string()),
+  requestContext: z.object({ requestId: z.string(), http: z.object({ method: z.string() }) }),
+});
+
+const NOT_BASE64 = invalid('The body is marked isBase64Encoded but is not base64.');
+
+/** The body as text, and the bytes a webhook signature covers: decoded when the platform base64-encoded them. */
+function bodyOf(e: Request): { raw: Buffer; body: string; refused?: Outcome } {
+  if (!e.isBase64Encoded) return { raw: Buffer.from(e.body ?? ''), body: e.body ?? '' };
+  const raw = base64Bytes(e.body ?? '');
+  return raw ? { raw, ...textOf(raw) } : { raw: Buffer.from(e.body ?? ''), body: '', refused: NOT_BASE64 };
+}
+
+function httpEnvelope(trigger: string, id: string, method: string, e: Request): Envelope {
   if (method.toUpperCase() !== 'POST') {
     const notAllowed = json(
       405,
       { ok: false, error: { code: 'method_not_allowed', message: 'POST the event as JSON.' } },
       { allow: 'POST' },
     );
-    return { trigger, kind: 'http', records: [], respond: () => notAllowed, fail: serverError };
+    return { trigger, kind: 'http', records: [], respond: () => notAllowed, fail: configError };
   }
-  const text = base64 ? Buffer.from(body ?? '', 'base64').toString('utf8') : (body ?? '');
   return {
     trigger,
     kind: 'http',
-    records: [{ id, body: text, headers: lower(rawHeaders) }],
-    respond: ([result]) => (result ? httpAnswer(result.outcome) : serverError(new Error('no outcome'))),
-    fail: serverError,
+    records: [{ id, headers: stringHeaders(e.headers), ...bodyOf(e) }],
+    respond: ([result]) =>
+      result ? httpAnswer(result.outcome) : configError(new Error('The event came to no outcome.')),
+    fail: configError,
   };
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
-
 /** API Gateway REST (v1), HTTP API or Function URL (v2), or FC's HTTP trigger; undefined for other events. */
 export function openHttp(event: unknown): Envelope | undefined {
-  if (!isObject(event) || !isObject(event.requestContext)) return undefined;
-  if (typeof event.httpMethod === 'string') {
-    const e = event as unknown as APIGatewayProxyEvent;
-    return httpEnvelope('apigw-rest', e.requestContext.requestId, e.httpMethod, e.headers, e.body, e.isBase64Encoded);
-  }
-  if (!isObject(event.requestContext.http)) return undefined;
-  if (event.version === '2.0') {
-    const e = event as unknown as APIGatewayProxyEventV2;
-    return httpEnvelope(
-      'apigw-http',
-      e.requestContext.requestId,
-      e.requestContext.http.method,
-      e.headers,
-      e.body,
-      e.isBase64Encoded,
-    );
-  }
-  const e = event as unknown as FcHttpEvent;
+  const rest = z.safeParse(restEvent, event);
+  if (rest.success)
+    return httpEnvelope('apigw-rest', rest.data.requestContext.requestId, rest.data.httpMethod, rest.data);
+  const proxy = z.safeParse(proxyEvent, event);
+  if (!proxy.success) return undefined;
+  const { version, requestContext } = proxy.data;
   return httpEnvelope(
-    'fc-http',
-    e.requestContext.requestId,
-    e.requestContext.http.method,
-    e.headers,
-    e.body,
-    e.isBase64Encoded,
+    version === '2.0' ? 'apigw-http' : 'fc-http',
+    requestContext.requestId,
+    requestContext.http.method,
+    proxy.data,
   );
 }

@@ -1,7 +1,9 @@
+import { invocationOf } from '../invocation.js';
 import type { Envelope } from './envelope.js';
 import { openEventBridge } from './eventbridge.js';
 import { openRawEvent } from './fc-async.js';
 import { openHttp } from './http.js';
+import { type BodyText, jsonOf, textOf } from './message-body.js';
 import { openMnsTopic } from './mns-topic.js';
 import { openSqs } from './sqs.js';
 
@@ -10,19 +12,13 @@ export class UnknownEventError extends Error {
   override name = 'UnknownEventError';
 }
 
-/** The invocation's id, for records whose event carries none (FC: requestId; Lambda: awsRequestId). */
-function requestIdOf(context: unknown): string {
-  const c = context as { requestId?: unknown; awsRequestId?: unknown } | undefined;
-  const id = c?.requestId ?? c?.awsRequestId;
-  return typeof id === 'string' ? id : 'invocation';
-}
-
 /** FC hands every event over as a Buffer (JSON for its own triggers, anything for an async body); AWS hands over parsed objects. */
-function decode(event: unknown): { value: unknown; text?: string } {
+function decode(event: unknown): { value: unknown; text?: BodyText } {
   if (!Buffer.isBuffer(event)) return { value: event };
-  const text = event.toString('utf8');
+  const text = textOf(event);
+  if (text.refused) return { value: undefined, text };
   try {
-    return { value: JSON.parse(text), text };
+    return { value: JSON.parse(text.body), text };
   } catch {
     return { value: undefined, text };
   }
@@ -33,11 +29,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Recognises the trigger from the event's shape; an object of no known trigger is taken as the event body itself. */
 export function openEvent(event: unknown, context?: unknown): Envelope {
   const { value, text } = decode(event);
-  const requestId = requestIdOf(context);
+  const requestId = invocationOf(context).requestId ?? 'invocation';
   const envelope = openHttp(value) ?? openSqs(value) ?? openEventBridge(value) ?? openMnsTopic(value, requestId);
   if (envelope) return envelope;
-  if (text !== undefined) return openRawEvent(text, requestId);
-  if (isObject(value) && !Array.isArray(value)) return openRawEvent(JSON.stringify(value), requestId);
+  if (text) return openRawEvent(text, requestId);
+  if (isObject(value) && !Array.isArray(value)) return openRawEvent(jsonOf(value), requestId);
   throw new UnknownEventError(
     'The event matches no trigger parkflow knows (HTTP, SQS, FC EventBridge, MNS topic, async invocation).',
   );
