@@ -1,11 +1,13 @@
 // Builds one self-contained CommonJS bundle per function: dist/<name>/index.js and dist/<name>.zip.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { zipSync } from 'fflate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 export const FUNCTIONS = readdirSync(join(root, 'functions'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => basename(f, '.ts'))
@@ -15,15 +17,24 @@ export const FUNCTIONS = readdirSync(join(root, 'functions'))
  * undici's Pool reaches code we never run: the HTTP/2 client (we never set allowH2), the fetch body
  * helpers (our bodies are strings) and the SIMD build of llhttp (the baseline build, which undici
  * falls back to by itself, parses our small answers as fast). Each is replaced by a stand-in that
- * throws if ever used, which keeps each bundle smaller and faster to load.
+ * throws if ever used (or, for llhttp's constants, by the part undici reads), which keeps each
+ * bundle smaller and faster to load.
  */
 const unused = (what) =>
   `function unused() { throw new Error(${JSON.stringify(`${what} is left out of parkflow's bundle`)}); }`;
+
+/** Of llhttp's constants (10 KB), undici's HTTP/1 client reads only the parser type and the error codes. */
+function llhttpConstants() {
+  const { TYPE, ERROR } = require('undici/lib/llhttp/constants.js');
+  return `module.exports = ${JSON.stringify({ TYPE, ERROR })};`;
+}
+
 const UNUSED_UNDICI = {
-  'dispatcher/client-h2.js': `module.exports = ${unused('HTTP/2')};`,
-  'web/fetch/body.js': `module.exports = { extractBody: ${unused('fetch body handling')} };`,
+  'dispatcher/client-h2.js': () => `module.exports = ${unused('HTTP/2')};`,
+  'web/fetch/body.js': () => `module.exports = { extractBody: ${unused('fetch body handling')} };`,
   // Required inside a try: throwing on load makes undici use the baseline build.
-  'llhttp/llhttp_simd-wasm.js': `(${unused('the SIMD build of llhttp')})();`,
+  'llhttp/llhttp_simd-wasm.js': () => `(${unused('the SIMD build of llhttp')})();`,
+  'llhttp/constants.js': llhttpConstants,
 };
 
 const slimUndici = {
@@ -32,10 +43,31 @@ const slimUndici = {
     build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]/ }, (args) => {
       const rel = args.path.replace(/\\/g, '/').split('/undici/lib/')[1];
       const contents = UNUSED_UNDICI[rel];
-      return contents ? { contents, loader: 'js' } : undefined;
+      return contents ? { contents: contents(), loader: 'js' } : undefined;
     });
   },
 };
+
+/** The esbuild options of one function's bundle; the benchmarks build their variants from these. */
+export function bundleOptions(name, outfile) {
+  return {
+    entryPoints: [join(root, 'functions', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    // Shipped by the runtimes (Lambda: AWS SDK v3; FC: fc2) and loaded only where used.
+    external: ['@aws-sdk/*', '@alicloud/fc2'],
+    // Set by undici only under Jest; defined away so the check and its branch drop out.
+    define: { 'process.env.JEST_WORKER_ID': 'undefined' },
+    plugins: [slimUndici],
+    logLevel: 'warning',
+  };
+}
 
 export async function build({ quiet = false } = {}) {
   const dist = join(root, 'dist');
@@ -44,23 +76,7 @@ export async function build({ quiet = false } = {}) {
   await Promise.all(
     FUNCTIONS.map(async (name) => {
       const outfile = join(dist, name, 'index.js');
-      await esbuild.build({
-        entryPoints: [join(root, 'functions', `${name}.ts`)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        minify: true,
-        sourcemap: false,
-        legalComments: 'none',
-        // Shipped by the runtimes (Lambda: AWS SDK v3; FC: fc2) and loaded only where used.
-        external: ['@aws-sdk/*', '@alicloud/fc2'],
-        // Set by undici only under Jest; defined away so the check and its branch drop out.
-        define: { 'process.env.JEST_WORKER_ID': 'undefined' },
-        plugins: [slimUndici],
-        logLevel: 'warning',
-      });
+      await esbuild.build(bundleOptions(name, outfile));
       const code = readFileSync(outfile);
       mkdirSync(dirname(outfile), { recursive: true });
       writeFileSync(

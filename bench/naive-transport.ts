@@ -1,0 +1,28 @@
+// Contender (a)'s transport: the first one anyone would write, on undici's whole index and its
+// request() API. Same interface and behaviour as shared/top/transport.ts.
+import { Pool } from 'undici';
+import type { HttpAnswer, TransportTimeouts } from '../shared/top/transport.js';
+
+const pools = new Map<string, Pool>();
+
+export async function closePools(): Promise<void> {
+  await Promise.all([...pools.values()].map((p) => p.close()));
+  pools.clear();
+}
+
+export async function postForm(url: URL, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+  let pool = pools.get(url.origin);
+  if (!pool) {
+    pool = new Pool(url.origin, { connections: 64, connect: { timeout: timeouts.connectMs }, keepAliveTimeout: 4_000 });
+    pools.set(url.origin, pool);
+  }
+  const res = await pool.request({
+    path: url.pathname + url.search,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+    body,
+    headersTimeout: timeouts.responseMs,
+    bodyTimeout: timeouts.responseMs,
+  });
+  return { status: res.statusCode, body: await res.body.text() };
+}

@@ -1,0 +1,6 @@
+// Types of build.mjs, for the benchmarks (TypeScript) that build their variants from its options.
+import type { BuildOptions } from 'esbuild';
+
+export const FUNCTIONS: string[];
+export function bundleOptions(name: string, outfile: string): BuildOptions;
+export function build(options?: { quiet?: boolean }): Promise<Record<string, number>>;
