@@ -1,7 +1,7 @@
 // Contender (a)'s transport: the first one anyone would write, on undici's whole index and its
 // request() API. Same interface and behaviour as shared/top/transport.ts.
 import { Pool } from 'undici';
-import type { HttpAnswer, TransportTimeouts } from '../shared/top/transport.js';
+import type { HttpAnswer, Target, TransportTimeouts } from '../shared/top/transport.js';
 
 const pools = new Map<string, Pool>();
 
@@ -10,14 +10,18 @@ export async function closePools(): Promise<void> {
   pools.clear();
 }
 
-export async function postForm(url: URL, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
-  let pool = pools.get(url.origin);
+export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+  let pool = pools.get(target.origin);
   if (!pool) {
-    pool = new Pool(url.origin, { connections: 64, connect: { timeout: timeouts.connectMs }, keepAliveTimeout: 4_000 });
-    pools.set(url.origin, pool);
+    pool = new Pool(target.origin, {
+      connections: 64,
+      connect: { timeout: timeouts.connectMs },
+      keepAliveTimeout: 4_000,
+    });
+    pools.set(target.origin, pool);
   }
   const res = await pool.request({
-    path: url.pathname + url.search,
+    path: target.path,
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
     body,

@@ -12,15 +12,26 @@ export async function runBatch<R>(
   stops: (result: R) => boolean,
   skipped: (record: EventRecord) => R,
 ): Promise<R[]> {
-  const lanes = new Map<unknown, number[]>();
+  // A lane per FIFO group, in order of first appearance; every other record is a lane of its own.
+  const lanes: number[][] = [];
+  const groups = new Map<string, number[]>();
   records.forEach((record, i) => {
-    const lane = record.group ?? Symbol();
-    lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+    if (record.group === undefined) {
+      lanes.push([i]);
+      return;
+    }
+    let lane = groups.get(record.group);
+    if (!lane) {
+      lane = [];
+      groups.set(record.group, lane);
+      lanes.push(lane);
+    }
+    lane.push(i);
   });
-  const queue = [...lanes.values()];
   const results: R[] = new Array(records.length);
+  let next = 0;
   const worker = async () => {
-    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+    for (let lane = lanes[next++]; lane; lane = lanes[next++]) {
       let stopped = false;
       for (const i of lane) {
         const record = records[i] as EventRecord;
@@ -29,6 +40,6 @@ export async function runBatch<R>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, lanes.length) }, worker));
   return results;
 }

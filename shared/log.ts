@@ -57,14 +57,22 @@ export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
     }
   }
   Object.assign(line, metricFields(invocation.platform, top_latency_ms));
-  console.log(JSON.stringify(line));
+  emit(process.stdout, line);
+}
+
+/**
+ * Straight to the stream, one write a line: the line stays pure JSON (Lambda's console puts a
+ * prefix before it, and EMF must be the whole line), and it skips the console's formatting work.
+ */
+function emit(stream: NodeJS.WriteStream, line: Record<string, unknown>): void {
+  stream.write(`${JSON.stringify(line)}\n`);
 }
 
 export function logError(msg: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ level: 'error', msg, ...fields }));
+  emit(process.stderr, { level: 'error', msg, ...fields });
 }
 
 /** A setting that works but that an operator should know about. */
 export function logWarning(msg: string, fields: Record<string, unknown>): void {
-  console.warn(JSON.stringify({ level: 'warn', msg, ...fields }));
+  emit(process.stderr, { level: 'warn', msg, ...fields });
 }

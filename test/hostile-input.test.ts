@@ -12,6 +12,7 @@ import { RecordsNotDoneError } from '../shared/triggers/queue-answer.js';
 import { coldStart, invokeHttp } from './support/bundles.js';
 import { apigwHttp, apigwRest, awsContext, fcContext, fcHttp } from './support/events.js';
 import { envFor, gateway } from './support/gateway.js';
+import { type Captured, captureLogs } from './support/output.js';
 import { eventBridgeEvent, fcAsync, mnsTopicJson, sqsEvent } from './support/queue-events.js';
 import { SECRET, signed, WEBHOOK_ENV } from './support/webhook.js';
 
@@ -144,10 +145,11 @@ afterAll(async () => {
   await sandbox.close();
 });
 afterEach(() => vi.restoreAllMocks());
+let logs: Captured;
 beforeEach(() => {
   sandbox.reset();
   // Hundreds of event lines; the observability tests read them.
-  for (const m of ['log', 'warn', 'error'] as const) vi.spyOn(console, m).mockImplementation(() => undefined);
+  logs = captureLogs();
 });
 
 /** Every call TOP saw was well signed and passed the sandbox's strict checks of each field. */
@@ -299,9 +301,7 @@ describe('every trigger envelope, in-process', () => {
   it('a message that is not UTF-8 is a permanent failure, and reaches nothing', async () => {
     const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
     await expect(HANDLERS.arrive?.(bytes, fcContext())).rejects.toThrow(RecordsNotDoneError);
-    const line = (console.log as unknown as { mock: { calls: string[][] } }).mock.calls
-      .map(([l]) => JSON.parse(l as string))
-      .at(-1);
+    const line = logs.lines('stdout').at(-1);
     expect(line).toMatchObject({ outcome: 'invalid', error: expect.stringMatching(/not UTF-8/) });
     expect(sandbox.calls).toHaveLength(0);
   });

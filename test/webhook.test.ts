@@ -9,6 +9,7 @@ import { newSecret } from '../shared/webhook/secrets.js';
 import { verifyWebhook, webhookSignature } from '../shared/webhook/signature.js';
 import { invokeHttp } from './support/bundles.js';
 import { apigwHttp, awsContext, fcContext, fcHttp } from './support/events.js';
+import { captureLogs } from './support/output.js';
 import { sqsEvent } from './support/queue-events.js';
 import { arriveAgainstSandbox, keysOf, OTHER_SECRET, SECRET, signed } from './support/webhook.js';
 
@@ -237,11 +238,11 @@ describe('the bundles, signed', () => {
   });
 
   it('says once per instance, loudly, that it takes unsigned events', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const logs = captureLogs();
     const unsigned = start({ WEBHOOK_SECRETS: undefined });
     await invokeHttp(unsigned, apigwHttp(event(4)), awsContext());
     await invokeHttp(unsigned, apigwHttp(event(5)), awsContext());
-    const warnings = warn.mock.calls.map(([line]) => JSON.parse(String(line)));
+    const warnings = logs.lines('stderr').filter((l) => l.level === 'warn');
     expect(warnings).toEqual([
       expect.objectContaining({
         level: 'warn',
@@ -249,9 +250,10 @@ describe('the bundles, signed', () => {
         warning: expect.stringMatching(/WEBHOOK_SECRETS is not set/),
       }),
     ]);
-    warn.mockClear();
+    logs.clear();
     await invokeHttp(start(), apigwHttp(event(6), { headers: signed(event(6)) }), awsContext());
-    expect(warn).not.toHaveBeenCalled();
+    expect(logs.lines('stderr')).toEqual([]);
+    vi.restoreAllMocks();
   });
 
   it('npm run sign prints headers the function accepts, and a curl that sends them', async () => {

@@ -41,7 +41,7 @@ function transportFailure(err: unknown): AttemptOutcome {
 
 /** Sends one TOP call, retrying platform and transport faults with backoff until the deadline. */
 export async function callTop(config: TopClientConfig, call: TopCall): Promise<DeliveryResult> {
-  const gateway = new URL(config.gatewayUrl);
+  const { origin, pathname } = new URL(config.gatewayUrl);
   let last: AttemptOutcome | undefined;
   let attempts = 0;
   while (attempts < config.maxAttempts) {
@@ -49,10 +49,8 @@ export async function callTop(config: TopClientConfig, call: TopCall): Promise<D
     if (remaining < MIN_ATTEMPT_MS) break;
     attempts++;
     const request = buildRequest(config, call.method, call.params);
-    const url = new URL(gateway);
-    url.search = request.query;
     try {
-      const answer = await postForm(url, request.body, {
+      const answer = await postForm({ origin, path: `${pathname}?${request.query}` }, request.body, {
         connectMs: Math.min(config.connectTimeoutMs, remaining),
         responseMs: Math.min(config.responseTimeoutMs, remaining),
       });

@@ -52,6 +52,14 @@ export interface SignedRequest {
   params: WireParams;
 }
 
+/** `application/x-www-form-urlencoded`, as TOP reads it (a space may be `%20` or `+`). */
+function formEncode(params: WireParams): string {
+  let out = '';
+  for (const key in params)
+    out += `${out ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(params[key] as string)}`;
+  return out;
+}
+
 /** A signed `router/rest` request: system params in the query, application params in the body. */
 export function buildRequest(
   creds: TopCredentials,
@@ -71,10 +79,7 @@ export function buildRequest(
     simplify: creds.simplify || undefined,
   });
   const app = toWire(appParams);
-  system.sign = sign({ ...app, ...system }, creds.appSecret, creds.signMethod);
-  return {
-    query: new URLSearchParams(system).toString(),
-    body: new URLSearchParams(app).toString(),
-    params: { ...app, ...system },
-  };
+  const params = { ...app, ...system };
+  params.sign = system.sign = sign(params, creds.appSecret, creds.signMethod);
+  return { query: formEncode(system), body: formEncode(app), params };
 }

@@ -5,6 +5,13 @@ export interface HttpAnswer {
   body: string;
 }
 
+/** Where a request goes: the pool is chosen by origin. */
+export interface Target {
+  origin: string;
+  /** Path and query string. */
+  path: string;
+}
+
 export interface TransportTimeouts {
   connectMs: number;
   /** Until the whole answer is in. */
@@ -40,8 +47,8 @@ export class ResponseTimeoutError extends Error {
 }
 
 /** POSTs a form body; resolves with any HTTP answer, rejects on network faults and timeouts. */
-export function postForm(url: URL, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
-  const pool = poolFor(url.origin, timeouts.connectMs);
+export function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+  const pool = poolFor(target.origin, timeouts.connectMs);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 0;
@@ -54,7 +61,7 @@ export function postForm(url: URL, body: string, timeouts: TransportTimeouts): P
     }, timeouts.responseMs);
     pool.dispatch(
       {
-        path: url.pathname + url.search,
+        path: target.path,
         method: 'POST',
         headers: { 'content-type': FORM, accept: 'application/json' },
         body,

@@ -124,8 +124,10 @@ function httpEnvelope(trigger: string, id: string, method: string, e: Request): 
 
 /** API Gateway REST (v1), HTTP API or Function URL (v2), or FC's HTTP trigger; undefined for other events. */
 export function openHttp(event: unknown): Envelope | undefined {
-  const rest = z.safeParse(restEvent, event);
-  if (rest.success)
+  if (typeof event !== 'object' || event === null) return undefined;
+  // Only the REST shape has httpMethod: the common v2 and FC events skip a parse bound to fail.
+  const rest = 'httpMethod' in event ? z.safeParse(restEvent, event) : undefined;
+  if (rest?.success)
     return httpEnvelope('apigw-rest', rest.data.requestContext.requestId, rest.data.httpMethod, rest.data);
   const proxy = z.safeParse(proxyEvent, event);
   if (!proxy.success) return undefined;
