@@ -25,7 +25,7 @@ export class RedisStore implements IdempotencyStore {
       if (set === 'OK') return { claimed: true, token };
       const existing = await this.#client.command('GET', key);
       if (typeof existing === 'string') {
-        return { claimed: false, record: z.parse(storedRecordSchema, JSON.parse(existing)) };
+        return { claimed: false, record: z.parse(storedRecordSchema(), JSON.parse(existing)) };
       }
     }
     throw new Error('the idempotency record kept changing under the claim');

@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { lazy } from '../lazy.js';
 
-/** A delivery as remembered: enough to answer a copy with the original result. */
-const deliveredSchema = z.object({
-  kind: z.literal('delivered'),
-  request_id: z.optional(z.string()),
-  response: z.record(z.string(), z.unknown()),
-  attempts: z.number(),
-});
-export type Delivered = z.output<typeof deliveredSchema>;
-
-/** What the store holds for a key, as Powertools' idempotency does: a send under way, or its result. */
-export const storedRecordSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('in_progress'), token: z.string() }),
-  z.object({ status: z.literal('complete'), outcome: deliveredSchema }),
-]);
-export type StoredRecord = z.output<typeof storedRecordSchema>;
+/**
+ * What the store holds for a key, as Powertools' idempotency does: a send under way, or its result
+ * (a delivery, with enough to answer a copy with the original result). Read back from Redis only.
+ */
+export const storedRecordSchema = lazy(() =>
+  z.discriminatedUnion('status', [
+    z.object({ status: z.literal('in_progress'), token: z.string() }),
+    z.object({
+      status: z.literal('complete'),
+      outcome: z.object({
+        kind: z.literal('delivered'),
+        request_id: z.optional(z.string()),
+        response: z.record(z.string(), z.unknown()),
+        attempts: z.number(),
+      }),
+    }),
+  ]),
+);
+export type StoredRecord = z.output<ReturnType<typeof storedRecordSchema>>;
+export type Delivered = Extract<StoredRecord, { status: 'complete' }>['outcome'];
 
 /** Either this caller may send (and holds the token that proves it), or someone else has or is. */
 export type Claim = { claimed: true; token: string } | { claimed: false; record: StoredRecord };

@@ -1,31 +1,36 @@
 import * as z from 'zod/mini';
+import { lazy } from '../lazy.js';
 import type { EventRecord } from './envelope.js';
 import { jsonOf, plainOrBase64 } from './message-body.js';
 import { wholeInvocation } from './queue-answer.js';
 
-const cloudEvent = z.object({
-  id: z.string(),
-  specversion: z.string(),
-  source: z.string(),
-  type: z.string(),
-  data: z.unknown(),
+const schemas = lazy(() => {
+  const cloudEvent = z.object({
+    id: z.string(),
+    specversion: z.string(),
+    source: z.string(),
+    type: z.string(),
+    data: z.unknown(),
+  });
+  return {
+    cloudEvent,
+    /** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (DESIGN §3). */
+    event: z.union([cloudEvent, z.array(cloudEvent).check(z.minLength(1))]),
+    mnsQueue: z.object({ messageId: z.string(), messageBody: z.string() }),
+    kafka: z.object({
+      topic: z.string(),
+      partition: z.number(),
+      offset: z.number(),
+      value: z.optional(z.nullable(z.string())),
+    }),
+    rocketmq: z.object({ topic: z.string(), body: z.string() }),
+  };
 });
-type CloudEvent = z.output<typeof cloudEvent>;
-
-/** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (DESIGN §3). */
-const eventBridgeEvent = z.union([cloudEvent, z.array(cloudEvent).check(z.minLength(1))]);
-
-const mnsQueue = z.object({ messageId: z.string(), messageBody: z.string() });
-const kafka = z.object({
-  topic: z.string(),
-  partition: z.number(),
-  offset: z.number(),
-  value: z.optional(z.nullable(z.string())),
-});
-const rocketmq = z.object({ topic: z.string(), body: z.string() });
+type CloudEvent = z.output<ReturnType<typeof schemas>['cloudEvent']>;
 
 /** Where each source keeps the message; data of an unknown source is kept whole, so it is refused and dead-lettered, never dropped. */
 function open(event: CloudEvent): { source: string; record: EventRecord } {
+  const { mnsQueue, kafka, rocketmq } = schemas();
   const mns = z.safeParse(mnsQueue, event.data);
   if (mns.success) {
     const body = plainOrBase64(mns.data.messageBody);
@@ -40,7 +45,7 @@ function open(event: CloudEvent): { source: string; record: EventRecord } {
 }
 
 export function openEventBridge(event: unknown) {
-  const parsed = z.safeParse(eventBridgeEvent, event);
+  const parsed = z.safeParse(schemas().event, event);
   if (!parsed.success) return undefined;
   const opened = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]).map(open);
   return wholeInvocation(
