@@ -11,6 +11,7 @@ import {
 import { buildRequest, type ParamValue, type TopCredentials } from '../shared/top/params.js';
 import { SIGN_METHODS, type SignMethod, sign } from '../shared/top/sign.js';
 import { formatTopTime } from '../shared/top/time.js';
+import { SEED_PAY_ORDER } from './support/seeds.js';
 
 const BACKFLOW = 'tmall.popupstore.park.backflow';
 const PAYINFO = 'taobao.taojie.parking.order.payinfo.sync';
@@ -26,16 +27,7 @@ const creds = (signMethod: SignMethod = 'md5', appSecret = SANDBOX_APP_SECRET): 
 const ARRIVE = { action: 'arrive', car_no: '浙A12345', mall_id: 123, start_time: '2019-02-14 00:00:00' };
 const LEAVE = { action: 'leave', car_no: '浙A12345', mall_id: 123, end_time: '2019-02-14 02:00:00' };
 const PAY = { action: 'pay', car_no: '浙A12345', mall_id: 123, pay_time: '2019-02-14 01:59:00', park_duration: 120 };
-const DTO = {
-  pay_order_id: '2020111112323232323',
-  pay_method: 'WX',
-  car_no: '浙A888888',
-  order_id: 'BK212132334343',
-  park_id: 'p123456',
-  pay_time: '2020-10-10 20:00:00',
-  order_type: 1,
-  pay_fee: 1000,
-};
+const DTO = SEED_PAY_ORDER;
 
 interface Answer {
   status: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backflow, check, payinfoSync } from '../shared/apis.js';
+import { SEED_PAY_ORDER } from './support/seeds.js';
 
 const arrive = backflow('arrive');
 const leave = backflow('leave');
@@ -178,16 +179,7 @@ describe('backflow schema', () => {
 });
 
 describe('PayOrderInfoDto schema', () => {
-  const order = {
-    pay_order_id: '2020111112323232323',
-    pay_method: 'WX',
-    car_no: '浙A888888',
-    order_id: 'BK212132334343',
-    park_id: 'p123456',
-    pay_time: '2020-10-10 20:00:00',
-    order_type: 1,
-    pay_fee: 1000,
-  };
+  const order = SEED_PAY_ORDER;
 
   it('sends the seed example as one pay_order_info_dto JSON field', () => {
     expect(params(check(payinfoSync, order))).toEqual({ pay_order_info_dto: order });

@@ -141,29 +141,24 @@ function htmlPage(status: number, reason: string): string {
   return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n`;
 }
 
+/** TOP's code 15: the sub_code says whose fault it is (`isp.*` the platform's, `isv.*` the caller's). */
+function remoteServiceError(subCode: string, what: string): FaultEffect {
+  const body = errorEnvelope({
+    code: 15,
+    msg: 'Remote service error',
+    sub_code: subCode,
+    sub_msg: `Sandbox fault: ${what} (${subCode})`,
+  });
+  return { type: 'json', status: 200, body };
+}
+
 /** What a fault rule does to a call to `method`. */
 export function faultEffect(rule: FaultRule, method: string | undefined): FaultEffect {
   switch (rule.kind) {
-    case 'isp': {
-      const subCode = rule.subCode ?? 'isp.remote-service-timeout';
-      const body = errorEnvelope({
-        code: 15,
-        msg: 'Remote service error',
-        sub_code: subCode,
-        sub_msg: `Sandbox fault: the remote service failed (${subCode})`,
-      });
-      return { type: 'json', status: 200, body };
-    }
-    case 'isv': {
-      const subCode = rule.subCode ?? 'isv.invalid-parameter';
-      const body = errorEnvelope({
-        code: 15,
-        msg: 'Remote service error',
-        sub_code: subCode,
-        sub_msg: `Sandbox fault: the request was refused (${subCode})`,
-      });
-      return { type: 'json', status: 200, body };
-    }
+    case 'isp':
+      return remoteServiceError(rule.subCode ?? 'isp.remote-service-timeout', 'the remote service failed');
+    case 'isv':
+      return remoteServiceError(rule.subCode ?? 'isv.invalid-parameter', 'the request was refused');
     case 'ban':
       return {
         type: 'json',
