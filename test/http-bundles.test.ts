@@ -1,7 +1,10 @@
 // The built bundles, invoked with real AWS and FC HTTP events, reporting to the sandbox gateway over HTTP.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
-import { coldStart, type Handler, invokeHttp } from './support/bundles.js';
+import { coldStart, DIST, type Handler, invokeHttp } from './support/bundles.js';
 import { apigwHttp, apigwRest, awsContext, fcContext, fcHttp } from './support/events.js';
 import { envFor, gateway } from './support/gateway.js';
 
@@ -229,5 +232,32 @@ describe('configuration', () => {
     expect(res.json.error.message).toMatch(/TOP_APP_SECRET is not set/);
     expect(res.json.error.message).toMatch(/TOP_SIGN_METHOD must be one of md5, hmac, hmac-sha256/);
     expect(sandbox.calls).toHaveLength(0);
+  });
+});
+
+describe('what a cold start loads', () => {
+  // A fresh node answers one event and reports whether node's HTTP client was ever loaded.
+  const probe = `
+    const { handler } = require(process.argv[1]);
+    handler(JSON.parse(process.argv[2]), { getRemainingTimeInMillis: () => 5000 }).then((res) => {
+      const loaded = process.moduleLoadList.includes('NativeModule _http_client');
+      process.stdout.write(JSON.stringify({ status: res.statusCode, loaded }));
+    });`;
+  // Asynchronous, so that the sandbox in this process can answer the child.
+  const coldRun = async (body: Record<string, unknown>) => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-e', probe, join(DIST, 'arrive', 'index.js'), JSON.stringify(apigwHttp(body))],
+      { env: { ...process.env, ...envFor(sandbox) }, encoding: 'utf8' },
+    );
+    return JSON.parse(stdout.slice(stdout.lastIndexOf('{"status"'))) as { status: number; loaded: boolean };
+  };
+
+  it('does not load the HTTP client for an event it refuses', async () => {
+    expect(await coldRun({ mall_id: 123 })).toEqual({ status: 400, loaded: false });
+  });
+
+  it('loads it on the first send', async () => {
+    expect(await coldRun(SAMPLES.arrive ?? {})).toEqual({ status: 200, loaded: true });
   });
 });

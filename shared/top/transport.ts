@@ -1,4 +1,4 @@
-import Pool from 'undici/lib/dispatcher/pool.js';
+import type Pool from 'undici/lib/dispatcher/pool.js';
 
 export interface HttpAnswer {
   status: number;
@@ -21,14 +21,29 @@ export interface TransportTimeouts {
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
 const pools = new Map<string, Pool>();
 
+let undiciPool: Promise<typeof Pool> | undefined;
+
+/**
+ * undici (and the node modules it loads) on first send: an instance whose events are all invalid,
+ * duplicates or queued never pays for it.
+ */
+const loadPool = (): Promise<typeof Pool> => {
+  undiciPool ??= import('undici/lib/dispatcher/pool.js').then((m) => m.default);
+  return undiciPool;
+};
+
 /**
  * One keep-alive pool per gateway origin, kept for the life of the instance so warm invocations
  * reuse connections. Sockets idle past the server's keep-alive are dropped by undici itself.
  */
-function poolFor(origin: string, connectMs: number): Pool {
+async function poolFor(origin: string, connectMs: number): Promise<Pool> {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { connections: 64, connect: { timeout: connectMs }, keepAliveTimeout: 4_000 });
+    const PoolClass = await loadPool();
+    // Another send may have made it while this one waited for the module.
+    pool =
+      pools.get(origin) ??
+      new PoolClass(origin, { connections: 64, connect: { timeout: connectMs }, keepAliveTimeout: 4_000 });
     pools.set(origin, pool);
   }
   return pool;
@@ -47,8 +62,8 @@ export class ResponseTimeoutError extends Error {
 }
 
 /** POSTs a form body; resolves with any HTTP answer, rejects on network faults and timeouts. */
-export function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
-  const pool = poolFor(target.origin, timeouts.connectMs);
+export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+  const pool = await poolFor(target.origin, timeouts.connectMs);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 0;
