@@ -66,6 +66,11 @@ describe('serverless.yml, packaged by osls', () => {
       const vars = fn.Properties.Environment.Variables;
       expect(vars.TOP_APP_SECRET).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_secret\}\}$/);
       expect(vars.TOP_APP_KEY).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_key\}\}$/);
+      expect(vars.WEBHOOK_SECRETS).toMatch(
+        /^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:webhook_secrets\}\}$/,
+      );
+      // Production refuses unsigned webhooks.
+      expect(vars.NODE_ENV).toBe('production');
     }
     for (const file of readdirSync(out)) expect(readFileSync(join(out, file), 'utf8')).not.toContain(CANARY);
   });
