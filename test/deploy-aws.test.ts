@@ -66,9 +66,7 @@ describe('serverless.yml, packaged by osls', () => {
       const vars = fn.Properties.Environment.Variables;
       expect(vars.TOP_APP_SECRET).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_secret\}\}$/);
       expect(vars.TOP_APP_KEY).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_key\}\}$/);
-      expect(vars.WEBHOOK_SECRETS).toMatch(
-        /^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:webhook_secrets\}\}$/,
-      );
+      expect(vars.WEBHOOK_SECRETS).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:webhook_secrets\}\}$/);
       // Production refuses unsigned webhooks.
       expect(vars.NODE_ENV).toBe('production');
     }
