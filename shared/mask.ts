@@ -31,8 +31,8 @@ export function personalData(body: Record<string, unknown>): PersonalData {
   if (mobile) masks.push([mobile, maskMobile(mobile)]);
   const replaced = masks.filter(([full]) => full.length >= MIN_SCRUBBED).sort(([a], [b]) => b.length - a.length);
   return {
-    car_no: plate && maskPlate(plate),
-    mobile: mobile && maskMobile(mobile),
+    car_no: plate ? maskPlate(plate) : undefined,
+    mobile: mobile ? maskMobile(mobile) : undefined,
     scrub: (text) => replaced.reduce((out, [full, mask]) => out.replaceAll(full, mask), text),
   };
 }
