@@ -27,8 +27,10 @@ const fieldsOf = (schema: z.ZodMiniType): string[] =>
 
 /** Senders often write null or "" for "no value": both mean absent, as they do on the wire. */
 function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
-  // Own properties only: assigning a `__proto__` key would set the prototype, and the fields in it would pass as given.
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''));
+  // A spread copies own properties as data: a `__proto__` key stays a field and never sets the prototype.
+  const out = { ...body };
+  for (const key in out) if (out[key] === null || out[key] === '') delete out[key];
+  return out;
 }
 
 /**
@@ -59,7 +61,7 @@ export const backflow = (action: Action) =>
     method: 'tmall.popupstore.park.backflow',
     resultField: 'result_dto',
     schema: backflowSchema(action),
-    toParams: (input) => ({ ...input, action }),
+    toParams: (input) => input,
     identity: (input) => [action, input.mall_id, input.car_no, input[EVENT_TIME[action]]],
   });
 

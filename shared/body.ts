@@ -9,12 +9,14 @@ export function parseBody(
   text: string,
 ): { ok: true; value: Record<string, unknown> } | { ok: false; outcome: Outcome } {
   const fail = (message: string) => ({ ok: false as const, outcome: invalid(message) });
-  if (text.trim() === '') return fail('The body is empty: send the event as a JSON object.');
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return fail(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only a text over a third of the limit needs counting.
+  if (text.length > MAX_BODY_BYTES / 3 && Buffer.byteLength(text) > MAX_BODY_BYTES)
+    return fail(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
+    if (text.trim() === '') return fail('The body is empty: send the event as a JSON object.');
     // V8's message quotes the input, which may hold personal data; keep only where it broke.
     const at = /position (\d+)/.exec(String((err as Error).message));
     return fail(`The body is not valid JSON${at ? ` (error at position ${at[1]})` : ''}.`);

@@ -51,20 +51,18 @@ export function createHandler(api: ParkApi) {
     try {
       const { settings, store } = configured(api.name);
       // Queue triggers are guarded by the queue's own access control, not by webhook signatures.
-      const envelope =
-        opened.kind === 'http'
-          ? { ...opened, records: opened.records.map((r) => authenticate(r, settings.webhook)) }
-          : opened;
+      const records =
+        opened.kind === 'http' ? opened.records.map((r) => authenticate(r, settings.webhook)) : opened.records;
       const results =
-        envelope.kind === 'http' && settings.deliveryMode === 'queue'
-          ? await handOff(api, settings, envelope, context)
+        opened.kind === 'http' && settings.deliveryMode === 'queue'
+          ? await handOff({ api, settings, invocation, context }, opened.trigger, records)
           : await processRecords(
               { api, settings, store, deadline, invocation },
-              envelope.trigger,
-              envelope.records,
-              envelope.kind === 'queue' ? deadLetterSink(settings, context) : undefined,
+              opened.trigger,
+              records,
+              opened.kind === 'queue' ? deadLetterSink(settings, context) : undefined,
             );
-      return envelope.respond(results);
+      return opened.respond(results);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       logError('config', { function: api.name, platform_request_id: invocation.requestId, error: err.message });

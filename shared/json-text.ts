@@ -35,7 +35,8 @@ export function jsonTextIssue(text: string): InputIssue | undefined {
       const top = open.at(-1);
       if (top?.keys && text.charCodeAt(next) === 0x3a) {
         // Decoded, so that "car_no" and "car\u005fno" are the same key, as they are to JSON.parse.
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         top.key = key;
         if (top.keys.has(key)) return { path: path(), message: 'is given more than once; send each field once' };
         top.keys.add(key);

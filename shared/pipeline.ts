@@ -34,7 +34,7 @@ export function checkRecord(api: ParkApi, record: EventRecord): CheckedRecord {
   if (!body.ok) return body;
   const personal = personalData(body.value);
   const checked = check(api, body.value, record.headers['webhook-id']);
-  if (checked.ok) return { ...checked, personal };
+  if (checked.ok) return { ok: true, params: checked.params, key: checked.key, personal };
   const n = checked.issues.length;
   const message = `The event has ${n} problem${n === 1 ? '' : 's'}; nothing was sent to TOP.`;
   return { ok: false, outcome: invalid(message, checked.issues), personal };
@@ -75,8 +75,16 @@ async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
 export type Where = Pick<OutcomeLog, 'function' | 'trigger' | 'invocation'>;
 
 /** The log line's account of a record, from what its delivery found. */
-export const outcomeLog = (where: Where, record: EventRecord, d: Delivery, started: number): OutcomeLog => ({
-  ...where,
+export const outcomeLog = (
+  where: Where,
+  record: EventRecord,
+  d: Delivery,
+  started: number,
+  dead_lettered?: boolean,
+): OutcomeLog => ({
+  function: where.function,
+  trigger: where.trigger,
+  invocation: where.invocation,
   record_id: record.id,
   idempotency_key: d.key,
   webhook_id: record.headers['webhook-id'],
@@ -84,6 +92,7 @@ export const outcomeLog = (where: Where, record: EventRecord, d: Delivery, start
   top_latency_ms: d.top_latency_ms,
   car_no: d.personal?.car_no,
   mobile: d.personal?.mobile,
+  dead_lettered,
 });
 
 const blocked: Outcome = transient(
@@ -117,7 +126,7 @@ export function processRecords(
         logError('dead_letter', { function: p.api.name, record_id: record.id, error: (err as Error).message });
       }
     }
-    logOutcome({ ...outcomeLog(where, record, delivery, started), dead_lettered: deadLetter && deadLettered }, outcome);
+    logOutcome(outcomeLog(where, record, delivery, started, deadLetter && deadLettered), outcome);
     return { outcome, deadLettered };
   };
   const skip = (record: EventRecord): RecordResult => {

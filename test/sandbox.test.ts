@@ -492,6 +492,17 @@ describe('faults', () => {
     expect(err(await call(sb, BACKFLOW, ARRIVE, { secret: 'wrong' }))?.code).toBe(25);
   });
 
+  it('counts the most calls it held open at once, and forgets them on reset', async () => {
+    sb.addFault({ kind: 'slow', delayMs: 100 });
+    await Promise.all(Array.from({ length: 5 }, () => call(sb, BACKFLOW, ARRIVE)));
+    await call(sb, BACKFLOW, ARRIVE);
+    expect(sb.peakInFlight()).toBe(5);
+    sb.reset();
+    expect(sb.peakInFlight()).toBe(0);
+    await call(sb, BACKFLOW, ARRIVE);
+    expect(sb.peakInFlight()).toBe(1);
+  });
+
   it('business-failure answers the success envelope with success false, for each method', async () => {
     sb.addFault({ kind: 'business-failure' });
     const backflow = await call(sb, BACKFLOW, ARRIVE);

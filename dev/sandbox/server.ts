@@ -22,6 +22,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
+  // router/rest calls being handled now, and the most at once since the last reset.
+  let open = 0;
+  let peak = 0;
 
   const subscribe = (listener: (call: SandboxCall) => void): (() => void) => {
     listeners.add(listener);
@@ -48,6 +51,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const order = ++seq;
     const receivedAt = now();
     const started = performance.now();
+    peak = Math.max(peak, ++open);
+    let closed = false;
+    const close = () => {
+      if (!closed) open--;
+      closed = true;
+    };
+    // Answered calls close when answered; a hanging one when its client gives up.
+    res.once('close', close);
     const contentType = req.headers['content-type'];
     let body: Buffer;
     try {
@@ -67,6 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const finish = (answer: Answer): void => {
       const call = describeCall(decision, order, receivedAt, contentType, answer, performance.now() - started);
+      if (answer.type !== 'hang') close();
       if (answer.type === 'json') sendJson(res, answer.status, answer.body);
       else if (answer.type === 'text') sendText(res, answer.status, answer.body, answer.contentType);
       record(call, order);
@@ -141,8 +153,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.clear();
     },
     faults: () => faults.list(),
+    peakInFlight: () => peak,
     reset: () => {
       calls.length = 0;
+      peak = open;
       faults.clear();
     },
     close: () => {

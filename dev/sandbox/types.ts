@@ -70,7 +70,9 @@ export interface Sandbox {
   addFault(rule: FaultRule): StoredFault;
   clearFaults(): void;
   faults(): FaultView[];
-  /** Clears calls and faults. */
+  /** The most router/rest calls it was handling at once since it started or was last reset. */
+  peakInFlight(): number;
+  /** Clears calls, faults and the peak. */
   reset(): void;
   /** Closes the server and destroys every connection, hanging ones included. */
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The store key of an event: a hash of the TOP method and the event's business identity, so a
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  */
 export function idempotencyKey(method: string, identity: (string | number | undefined)[]): string {
   const text = JSON.stringify([method, ...identity.map((part) => part ?? null)]);
-  return `parkflow:idem:${createHash('sha256').update(text).digest('hex')}`;
+  return `parkflow:idem:${hash('sha256', text, 'hex')}`;
 }

@@ -3,11 +3,11 @@ import { fcContextOf } from '../cloud/fc-context.js';
 import { invokeAsync } from '../cloud/fc-invoke.js';
 import { sendSqsMessage } from '../cloud/sqs.js';
 import { type Config, ConfigError } from '../config.js';
-import { invocationOf } from '../invocation.js';
+import type { Invocation } from '../invocation.js';
 import { logError, logOutcome } from '../log.js';
 import { type Outcome, type RecordResult, transient } from '../outcome.js';
 import { checkRecord, outcomeLog } from '../pipeline.js';
-import type { Envelope, EventRecord } from '../triggers/envelope.js';
+import type { EventRecord } from '../triggers/envelope.js';
 
 /** Puts a valid event on the queue this function consumes: SQS on AWS, an async invocation of itself on FC. */
 async function enqueue(
@@ -32,10 +32,15 @@ async function enqueue(
  * gets its 400) and handed to the function's own queue; the queue side sends it, with retries,
  * idempotency and dead letters. A queue that cannot be reached is a 503: the sender retries.
  */
-export function handOff(api: ParkApi, settings: Config, envelope: Envelope, context: unknown): Promise<RecordResult[]> {
-  const where = { function: api.name, trigger: envelope.trigger, invocation: invocationOf(context) };
+export function handOff(
+  p: { api: ParkApi; settings: Config; invocation: Invocation; context: unknown },
+  trigger: string,
+  records: EventRecord[],
+): Promise<RecordResult[]> {
+  const { api, settings, context } = p;
+  const where = { function: api.name, trigger, invocation: p.invocation };
   return Promise.all(
-    envelope.records.map(async (record) => {
+    records.map(async (record) => {
       const started = Date.now();
       const checked = checkRecord(api, record);
       let outcome: Outcome;
@@ -44,7 +49,7 @@ export function handOff(api: ParkApi, settings: Config, envelope: Envelope, cont
         try {
           outcome = {
             kind: 'queued',
-            message_id: await enqueue(envelope.trigger, settings, context, record, checked.key),
+            message_id: await enqueue(trigger, settings, context, record, checked.key),
           };
         } catch (err) {
           if (err instanceof ConfigError) throw err;

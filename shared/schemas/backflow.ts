@@ -17,8 +17,10 @@ export function backflowSchema(action: Action) {
   const minutes = { min: 0, max: JAVA_LONG_MAX, hint: 'minutes parked', required };
   return z
     .strictObject({
-      action: z.optional(
+      // Filled in when left out: the action travels to TOP as a field of its own.
+      action: z._default(
         z.literal(action, { error: `must be "${action}" (this is the ${action} function), or left out` }),
+        action,
       ),
       mall_id: mallId(),
       car_no: plate(),

@@ -39,9 +39,20 @@ function transportFailure(err: unknown): AttemptOutcome {
   return { ok: false, retry: 'backoff', failure };
 }
 
+let gateway: { url: string; origin: string; pathname: string } | undefined;
+
+/** The gateway's origin and path, parsed once: an instance calls the same gateway every time. */
+function gatewayOf(url: string): { origin: string; pathname: string } {
+  if (gateway?.url !== url) {
+    const { origin, pathname } = new URL(url);
+    gateway = { url, origin, pathname };
+  }
+  return gateway;
+}
+
 /** Sends one TOP call, retrying platform and transport faults with backoff until the deadline. */
 export async function callTop(config: TopClientConfig, call: TopCall): Promise<DeliveryResult> {
-  const { origin, pathname } = new URL(config.gatewayUrl);
+  const { origin, pathname } = gatewayOf(config.gatewayUrl);
   let last: AttemptOutcome | undefined;
   let attempts = 0;
   while (attempts < config.maxAttempts) {

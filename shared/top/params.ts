@@ -79,7 +79,8 @@ export function buildRequest(
     simplify: creds.simplify || undefined,
   });
   const app = toWire(appParams);
-  const params = { ...app, ...system };
+  // Object.assign, not spread: V8 copies a second spread property by property, several µs a call.
+  const params = Object.assign({}, app, system);
   params.sign = system.sign = sign(params, creds.appSecret, creds.signMethod);
   return { query: formEncode(system), body: formEncode(app), params };
 }

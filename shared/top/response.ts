@@ -5,9 +5,17 @@ export type AttemptOutcome =
   | { ok: true; response: Record<string, unknown>; request_id?: string | undefined }
   | { ok: false; failure: TopFailure; retry: 'backoff' | 'later' | 'never'; waitSeconds?: number | undefined };
 
+const responseKeys = new Map<string, string>();
+
 /** `taobao.taojie.parking.order.payinfo.sync` answers in `taojie_parking_order_payinfo_sync_response`. */
-export const responseKey = (method: string): string =>
-  `${method.replace(/^taobao\./, '').replaceAll('.', '_')}_response`;
+export function responseKey(method: string): string {
+  let key = responseKeys.get(method);
+  if (key === undefined) {
+    key = `${method.replace(/^taobao\./, '').replaceAll('.', '_')}_response`;
+    responseKeys.set(method, key);
+  }
+  return key;
+}
 
 const EVIDENCE_CHARS = 300;
 const BAN_SECONDS = /(\d+)\s*more seconds/i;

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const SIGN_METHODS = ['md5', 'hmac', 'hmac-sha256'] as const;
 export type SignMethod = (typeof SIGN_METHODS)[number];
@@ -15,9 +15,11 @@ export function sign(params: WireParams, secret: string, method: SignMethod): st
   const keys = Object.keys(params).sort();
   let text = '';
   for (const key of keys) if (key !== 'sign') text += key + params[key];
-  const digest =
+  const hex =
     method === 'md5'
-      ? createHash('md5').update(secret + text + secret, 'utf8')
-      : createHmac(method === 'hmac' ? 'md5' : 'sha256', secret).update(text, 'utf8');
-  return digest.digest('hex').toUpperCase();
+      ? hash('md5', secret + text + secret, 'hex')
+      : createHmac(method === 'hmac' ? 'md5' : 'sha256', secret)
+          .update(text, 'utf8')
+          .digest('hex');
+  return hex.toUpperCase();
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { invalid, type Outcome } from '../outcome.js';
-import type { Envelope } from './envelope.js';
+import type { Envelope, EventRecord } from './envelope.js';
 import { base64Bytes, textOf } from './message-body.js';
 
 export interface HttpResponse {
@@ -73,7 +73,10 @@ const configError = (error: Error): HttpResponse =>
 
 const stringHeaders = (headers: Record<string, unknown> | null | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  for (const key in headers) {
+    const value = headers[key];
+    if (typeof value === 'string') out[key.toLowerCase()] = value;
+  }
   return out;
 };
 
@@ -96,11 +99,18 @@ const proxyEvent = z.object({
 
 const NOT_BASE64 = invalid('The body is marked isBase64Encoded but is not base64.');
 
-/** The body as text, and the bytes a webhook signature covers: decoded when the platform base64-encoded them. */
-function bodyOf(e: Request): { raw: Buffer; body: string; refused?: Outcome } {
-  if (!e.isBase64Encoded) return { raw: Buffer.from(e.body ?? ''), body: e.body ?? '' };
-  const raw = base64Bytes(e.body ?? '');
-  return raw ? { raw, ...textOf(raw) } : { raw: Buffer.from(e.body ?? ''), body: '', refused: NOT_BASE64 };
+/**
+ * The event's one record: its body as text and, when the platform base64-encoded it, the decoded
+ * bytes a webhook signature covers (otherwise they are the body's own UTF-8).
+ */
+function recordOf(id: string, e: Request): EventRecord {
+  const headers = stringHeaders(e.headers);
+  const body = e.body ?? '';
+  if (!e.isBase64Encoded) return { id, headers, body };
+  const raw = base64Bytes(body);
+  if (!raw) return { id, headers, body: '', raw: Buffer.from(body), refused: NOT_BASE64 };
+  const text = textOf(raw);
+  return { id, headers, body: text.body, raw, refused: text.refused };
 }
 
 function httpEnvelope(trigger: string, id: string, method: string, e: Request): Envelope {
@@ -115,7 +125,7 @@ function httpEnvelope(trigger: string, id: string, method: string, e: Request): 
   return {
     trigger,
     kind: 'http',
-    records: [{ id, headers: stringHeaders(e.headers), ...bodyOf(e) }],
+    records: [recordOf(id, e)],
     respond: ([result]) =>
       result ? httpAnswer(result.outcome) : configError(new Error('The event came to no outcome.')),
     fail: configError,
