@@ -12,6 +12,8 @@ export async function runBatch<R>(
   stops: (result: R) => boolean,
   skipped: (record: EventRecord) => R,
 ): Promise<R[]> {
+  // One record (every HTTP event) has no order to keep and nothing to share the limit with.
+  if (records.length === 1) return [await work(records[0] as EventRecord)];
   // A lane per FIFO group, in order of first appearance; every other record is a lane of its own.
   const lanes: number[][] = [];
   const groups = new Map<string, number[]>();

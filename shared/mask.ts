@@ -26,14 +26,21 @@ export function personalData(body: Record<string, unknown>): PersonalData {
   const plate = typeof body.car_no === 'string' ? body.car_no.trim() : undefined;
   const mobile =
     typeof body.mobile === 'string' || typeof body.mobile === 'number' ? String(body.mobile).trim() : undefined;
-  const masks: [string, string][] = [];
-  if (plate) masks.push([plate, maskPlate(plate)]);
-  if (mobile) masks.push([mobile, maskMobile(mobile)]);
-  const replaced = masks.filter(([full]) => full.length >= MIN_SCRUBBED).sort(([a], [b]) => b.length - a.length);
+  const car_no = plate ? maskPlate(plate) : undefined;
+  const mobileMask = mobile ? maskMobile(mobile) : undefined;
   return {
-    car_no: plate ? maskPlate(plate) : undefined,
-    mobile: mobile ? maskMobile(mobile) : undefined,
-    scrub: (text) => replaced.reduce((out, [full, mask]) => out.replaceAll(full, mask), text),
+    car_no,
+    mobile: mobileMask,
+    // Only failures are scrubbed: the list of replacements is made then, not for every event.
+    scrub(text) {
+      const masks: [string, string][] = [];
+      if (plate && car_no) masks.push([plate, car_no]);
+      if (mobile && mobileMask) masks.push([mobile, mobileMask]);
+      return masks
+        .filter(([full]) => full.length >= MIN_SCRUBBED)
+        .sort(([a], [b]) => b.length - a.length)
+        .reduce((out, [full, mask]) => out.replaceAll(full, mask), text);
+    },
   };
 }
 

@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
 import { formatTopTime, parseTopTime } from '../top/time.js';
-import { field, Problem, typeError } from './field.js';
+import { field, Problem } from './field.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** Epoch ms before this are taken for a mistake (most often epoch seconds). */
@@ -25,7 +24,7 @@ function parseIso(text: string): number | undefined {
   return local + 8 * 3600_000 - offsetMin * 60_000 + Math.floor(Number(`0.${frac}`) * 1000);
 }
 
-function readDate(value: string | number): number | Problem {
+function readDate(value: unknown): number | Problem {
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) return new Problem(`must be a date: ${FORMATS}`);
     if (value >= EARLIEST_MS / 1000 && value < LATEST_MS / 1000) {
@@ -34,6 +33,7 @@ function readDate(value: string | number): number | Problem {
     if (value < EARLIEST_MS || value >= LATEST_MS) return new Problem('must be a date between 2000 and 2100');
     return value;
   }
+  if (typeof value !== 'string') return new Problem(`must be a date: ${FORMATS}`);
   const text = value.trim();
   const ms = text.includes('T') ? parseIso(text) : parseTopTime(text);
   if (ms === undefined) {
@@ -49,7 +49,7 @@ function readDate(value: string | number): number | Problem {
 
 /** A date in any accepted form, read to TOP's `yyyy-MM-dd HH:mm:ss` GMT+8, which sorts as it compares. */
 export const date = (required = 'is required') =>
-  field(z.union([z.string(), z.number()], { error: typeError(`must be a date: ${FORMATS}`, required) }), (value) => {
+  field((value) => {
     const ms = readDate(value);
     return ms instanceof Problem ? ms : formatTopTime(ms);
-  });
+  }, required);

@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
 import { jsonTextIssue } from '../json-text.js';
-import { field, integer, Problem, typeError } from './field.js';
+import { field, integer, Problem } from './field.js';
 
 /** Java's Long: TOP's `Number` fields. */
 export const JAVA_LONG_MAX = 2n ** 63n - 1n;
@@ -16,7 +15,8 @@ const PLATE = /^[\p{Script=Han}A-Za-z0-9](?:[\p{Script=Han}A-Za-z0-9.·-]*[\p{Sc
 const PLATE_MAX = 16;
 
 export const plate = (required = 'is required') =>
-  field(z.string({ error: typeError('must be the plate as text, like "浙A12345"', required) }), (value) => {
+  field((value) => {
+    if (typeof value !== 'string') return new Problem('must be the plate as text, like "浙A12345"');
     const p = value.trim();
     if (p === '') return new Problem('must not be empty: send the plate as read, like "浙A12345"');
     if (CONTROL.test(p)) return new Problem('must not contain control characters (line breaks, tabs, NUL)');
@@ -25,42 +25,38 @@ export const plate = (required = 'is required') =>
     if (!PLATE.test(p))
       return new Problem('may hold only Chinese characters, letters, digits and the separators . · -');
     return p;
-  });
+  }, required);
 
 const MOBILE = /^1[3-9]\d{9}$/;
 
 /** Mainland mobile numbers; 11 digits always fit a JSON number exactly, so either form is fine. */
 export const mobile = () =>
-  field(
-    z.union([z.string(), z.number()], { error: typeError('must be an 11-digit mainland China mobile number') }),
-    (value) => {
-      const digits = String(value).trim();
-      return MOBILE.test(digits)
-        ? digits
-        : new Problem('must be an 11-digit mainland China mobile number starting with 1, like "13800138000"');
-    },
-  );
+  field((value) => {
+    if (typeof value !== 'string' && typeof value !== 'number')
+      return new Problem('must be an 11-digit mainland China mobile number');
+    const digits = String(value).trim();
+    return MOBILE.test(digits)
+      ? digits
+      : new Problem('must be an 11-digit mainland China mobile number starting with 1, like "13800138000"');
+  });
 
 export const mallId = () => integer({ min: 1, max: JAVA_LONG_MAX, hint: 'the Miaojie mall id, like 123' });
 
 /** `extend` is a JSON object, as such or as JSON text; it is sent as JSON text. */
 export const jsonObject = () =>
-  field(
-    z.union([z.string(), z.record(z.string(), z.unknown())], { error: typeError('must be a JSON object') }),
-    (value) => {
-      let object: unknown = value;
-      if (typeof value === 'string') {
-        try {
-          object = JSON.parse(value);
-        } catch {
-          return new Problem('must be a JSON object or the JSON text of one; this text is not valid JSON');
-        }
+  field((value) => {
+    let object: unknown = value;
+    if (typeof value === 'string') {
+      try {
+        object = JSON.parse(value);
+      } catch {
+        return new Problem('must be a JSON object or the JSON text of one; this text is not valid JSON');
       }
-      if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-        return new Problem('must be a JSON object, like {"key": "value"}');
-      }
-      const issue = typeof value === 'string' ? jsonTextIssue(value) : undefined;
-      if (issue) return new Problem(`${issue.path ? `has "${issue.path}" that ` : ''}${issue.message}`);
-      return JSON.stringify(object);
-    },
-  );
+    }
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      return new Problem('must be a JSON object, like {"key": "value"}');
+    }
+    const issue = typeof value === 'string' ? jsonTextIssue(value) : undefined;
+    if (issue) return new Problem(`${issue.path ? `has "${issue.path}" that ` : ''}${issue.message}`);
+    return JSON.stringify(object);
+  });
