@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
+import { MemoryStore } from '../shared/idempotency/store.js';
 import { coldStart, invokeHttp } from './support/bundles.js';
 import { apigwHttp, awsContext, fcContext, fcHttp } from './support/events.js';
 import { sqsEvent, validEvent } from './support/queue-events.js';
@@ -81,5 +82,24 @@ describe('idempotency in memory (the default)', () => {
     expect(busy.json.error.code).toBe('in_progress');
     expect(busy.headers['retry-after']).toBe('5');
     expect(sandbox.calls).toHaveLength(1);
+  });
+});
+
+describe('MemoryStore', () => {
+  const delivered = { kind: 'delivered' as const, attempts: 1, response: {} };
+
+  it('holds at most its bound, forgetting the oldest deliveries first', async () => {
+    const store = new MemoryStore(100);
+    for (let i = 0; i < 1_000; i++) {
+      expect((await store.claim(`k${i}`, 60_000)).claimed).toBe(true);
+      await store.complete(`k${i}`, delivered, 60_000);
+    }
+    // Newest first: a remembered key is only read, so the check itself evicts nothing it has yet to see.
+    let remembered = 0;
+    while (!(await store.claim(`k${999 - remembered}`, 60_000)).claimed) remembered++;
+    // A tenth goes at once when full: between 91 and 100 of the newest remain.
+    expect(remembered).toBeGreaterThanOrEqual(91);
+    expect(remembered).toBeLessThanOrEqual(100);
+    expect((await store.claim('k0', 60_000)).claimed).toBe(true);
   });
 });

@@ -48,6 +48,8 @@ const MAX_ENTRIES = 10_000;
 export class MemoryStore implements IdempotencyStore {
   #entries = new Map<string, { record: StoredRecord; expiresAt: number }>();
 
+  constructor(readonly maxEntries: number = MAX_ENTRIES) {}
+
   #live(key: string): StoredRecord | undefined {
     const entry = this.#entries.get(key);
     if (entry && entry.expiresAt > Date.now()) return entry.record;
@@ -57,10 +59,14 @@ export class MemoryStore implements IdempotencyStore {
 
   #put(key: string, record: StoredRecord, ttlMs: number): void {
     this.#entries.delete(key);
-    if (this.#entries.size >= MAX_ENTRIES) {
-      // Map keeps insertion order: the first key is the oldest write.
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+    if (this.#entries.size >= this.maxEntries) {
+      // Map keeps insertion order: the first keys are the oldest writes. A tenth go at once, since
+      // every walk from the start passes the slots freed before it until the Map compacts itself.
+      let evict = Math.ceil(this.maxEntries / 10);
+      for (const oldest of this.#entries.keys()) {
+        this.#entries.delete(oldest);
+        if (--evict === 0) break;
+      }
     }
     this.#entries.set(key, { record, expiresAt: Date.now() + ttlMs });
   }
