@@ -83,15 +83,16 @@ describe('serverless.yml, packaged by osls', () => {
     it('runs its own bundle on nodejs22.x, arm64', () => {
       expect(props()).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(props().MemorySize).toBeGreaterThanOrEqual(128);
-      // Its package is its own zip, holding just its own bundle.
+      // Its package is its own zip, holding just its own bundle and the HTTP parser it reads.
       expect(props().Code.S3Key).toMatch(new RegExp(`/${fn}\\.zip$`));
       const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8'));
       expect(state.service.functions[fn].package.artifact).toBe(`dist/${fn}.zip`);
       const files = unzipSync(readFileSync(artifactPath(fn)));
-      expect(Object.keys(files)).toEqual(['index.js']);
-      expect(
-        Buffer.from(files['index.js'] as Uint8Array).equals(readFileSync(join(ROOT, 'dist', fn, 'index.js'))),
-      ).toBe(true);
+      expect(Object.keys(files)).toEqual(['index.js', 'llhttp.wasm']);
+      for (const file of Object.keys(files)) {
+        const built = readFileSync(join(ROOT, 'dist', fn, file));
+        expect(Buffer.from(files[file] as Uint8Array).equals(built)).toBe(true);
+      }
     });
 
     it('has a POST route on the HTTP API', () => {
