@@ -22,8 +22,10 @@ export async function cpu(bench: Bench): Promise<CpuRow> {
         const job = httpJob(bench, contender, name, {
           mode: 'cpu',
           offline: true,
-          warmup: 2_000,
-          count: bench.quick ? 2_000 : 5_000,
+          // A warm instance has served traffic for a while: the first few thousand events still pay
+          // for compiling the hot code and for collecting what warming up left behind.
+          warmup: 10_000,
+          count: bench.quick ? 3_000 : 5_000,
         });
         const run = await runChild<{ cpuUsPerEvent: number; failures: number; firstFailure: unknown }>(
           [HOST],

@@ -48,9 +48,20 @@ const UNDICI_REPLACED = {
   'llhttp/llhttp-wasm.js': llhttpFromFile,
 };
 
+/**
+ * undici reads node:http for two things only: the default maximum header size (our pool sets its
+ * own) and IncomingMessage, to tell a request body that is one (ours are strings). Loading node:http
+ * for them would cost every cold start its HTTP server and client modules.
+ */
+const HTTP_STAND_IN = `module.exports = { maxHeaderSize: ${16 * 1024}, IncomingMessage: class IncomingMessage {} };`;
+
 const slimUndici = {
   name: 'slim-undici',
   setup(build) {
+    build.onResolve({ filter: /^node:http$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: 'node:http', namespace: 'undici-http' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'undici-http' }, () => ({ contents: HTTP_STAND_IN, loader: 'js' }));
     build.onEnd((result) => {
       if (result.errors.length === 0)
         writeFileSync(

@@ -236,12 +236,21 @@ describe('configuration', () => {
 });
 
 describe('what a cold start loads', () => {
-  // A fresh node answers one event and reports whether node's HTTP client was ever loaded.
+  // A fresh node answers one event and reports whether undici's HTTP parser (llhttp.wasm, read when
+  // undici is loaded) was ever read, and whether node's own HTTP modules were loaded (never: undici
+  // is bundled without them).
   const probe = `
+    const fs = require('node:fs');
+    const readFileSync = fs.readFileSync;
+    let loaded = false;
+    fs.readFileSync = function (file, ...rest) {
+      if (String(file).endsWith('llhttp.wasm')) loaded = true;
+      return readFileSync.call(this, file, ...rest);
+    };
     const { handler } = require(process.argv[1]);
     handler(JSON.parse(process.argv[2]), { getRemainingTimeInMillis: () => 5000 }).then((res) => {
-      const loaded = process.moduleLoadList.includes('NativeModule _http_client');
-      process.stdout.write(JSON.stringify({ status: res.statusCode, loaded }));
+      const nodeHttp = process.moduleLoadList.some((m) => /^NativeModule (http|_http_\\w+)$/.test(m));
+      process.stdout.write(JSON.stringify({ status: res.statusCode, loaded, nodeHttp }));
     });`;
   // Asynchronous, so that the sandbox in this process can answer the child.
   const coldRun = async (body: Record<string, unknown>) => {
@@ -250,14 +259,18 @@ describe('what a cold start loads', () => {
       ['-e', probe, join(DIST, 'arrive', 'index.js'), JSON.stringify(apigwHttp(body))],
       { env: { ...process.env, ...envFor(sandbox) }, encoding: 'utf8' },
     );
-    return JSON.parse(stdout.slice(stdout.lastIndexOf('{"status"'))) as { status: number; loaded: boolean };
+    return JSON.parse(stdout.slice(stdout.lastIndexOf('{"status"'))) as {
+      status: number;
+      loaded: boolean;
+      nodeHttp: boolean;
+    };
   };
 
   it('does not load the HTTP client for an event it refuses', async () => {
-    expect(await coldRun({ mall_id: 123 })).toEqual({ status: 400, loaded: false });
+    expect(await coldRun({ mall_id: 123 })).toEqual({ status: 400, loaded: false, nodeHttp: false });
   });
 
   it('loads it on the first send', async () => {
-    expect(await coldRun(SAMPLES.arrive ?? {})).toEqual({ status: 200, loaded: true });
+    expect(await coldRun(SAMPLES.arrive ?? {})).toEqual({ status: 200, loaded: true, nodeHttp: false });
   });
 });

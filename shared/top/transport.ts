@@ -43,7 +43,13 @@ async function poolFor(origin: string, connectMs: number): Promise<Pool> {
     // Another send may have made it while this one waited for the module.
     pool =
       pools.get(origin) ??
-      new PoolClass(origin, { connections: 64, connect: { timeout: connectMs }, keepAliveTimeout: 4_000 });
+      new PoolClass(origin, {
+        connections: 64,
+        connect: { timeout: connectMs },
+        keepAliveTimeout: 4_000,
+        // Node's default; TOP's answer headers are a few hundred bytes.
+        maxHeaderSize: 16 * 1024,
+      });
     pools.set(origin, pool);
   }
   return pool;
