@@ -1,5 +1,5 @@
 // Builds one self-contained CommonJS bundle per function: dist/<name>/index.js and dist/<name>.zip.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,6 @@ export async function build({ quiet = false } = {}) {
       const outfile = join(dist, name, 'index.js');
       await esbuild.build(bundleOptions(name, outfile));
       const code = readFileSync(outfile);
-      mkdirSync(dirname(outfile), { recursive: true });
       const wasm = readFileSync(join(dirname(outfile), LLHTTP_WASM));
       const file = { level: 9, mtime: new Date('2020-01-01') };
       writeFileSync(join(dist, `${name}.zip`), zipSync({ 'index.js': [code, file], [LLHTTP_WASM]: [wasm, file] }));
