@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { build } from '../../scripts/build.mjs';
 
-/** The integration tests run the real bundles, so build them once per run. */
-export default function setup(): void {
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+/** The integration tests run the real bundles, so build them once per run (quietly: npm run build prints the sizes). */
+export default async function setup(): Promise<void> {
+  await build({ quiet: true });
 }

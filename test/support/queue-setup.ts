@@ -3,6 +3,7 @@ import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, type Sandbox, type SandboxCall } f
 
 /** A function's environment against the sandbox; every queue-related setting unset unless given. */
 export function queueEnv(sandbox: Sandbox, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const sqsUrl = extra.DEAD_LETTER_SQS_URL ?? extra.DELIVERY_QUEUE_URL;
   return {
     TOP_APP_KEY: SANDBOX_APP_KEY,
     TOP_APP_SECRET: SANDBOX_APP_SECRET,
@@ -17,8 +18,12 @@ export function queueEnv(sandbox: Sandbox, extra: Record<string, string> = {}): 
     IDEMPOTENCY_TTL_SECONDS: undefined,
     DEAD_LETTER_SQS_URL: undefined,
     DEAD_LETTER_MNS_URL: undefined,
-    // For the AWS SDK, which the stand-ins do not check.
+    // For the AWS SDK, which the stand-ins do not check. On AWS a queue URL's host is the region's SQS
+    // endpoint; here it is the stand-in's, so the SDK is told so (else it warns on every call).
     AWS_REGION: 'ap-southeast-1',
+    AWS_ENDPOINT_URL_SQS: sqsUrl ? new URL(sqsUrl).origin : undefined,
+    // The tests run the SDK on Node 20; Lambda runs it on Node 22, so its Node 20 notice is not for us.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     ...extra,
