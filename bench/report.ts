@@ -1,4 +1,4 @@
-// Prints the figures as Markdown tables (the README's "Performance" section takes them as they are),
+// Prints the figures as Markdown tables (docs/decisions.md §9 takes them as they are),
 // checks the targets, and writes everything as JSON to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -42,7 +42,7 @@ export const httpJob = (
 
 /**
  * An instance's environment. Every contender signs with md5, the one method node-taobao-topclient
- * has; (b) runs in China's time zone, as its timestamps are local time (DESIGN §2).
+ * has; (b) runs in China's time zone, as its timestamps are local time (docs/top-protocol.md §3, §11).
  */
 export function instanceEnv(bench: Bench, contender: ContenderName, name?: string): Record<string, string> {
   return {

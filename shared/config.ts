@@ -4,7 +4,7 @@ import type { WebhookAuth } from './webhook/auth.js';
 import { parseSecrets } from './webhook/secrets.js';
 
 export interface Config extends TopClientConfig {
-  /** Events of one invocation sent to TOP at once (DESIGN §4, README "Queues"). */
+  /** Events of one invocation sent to TOP at once (docs/decisions.md §4). */
   concurrency: number;
   /** `sync` sends before answering; `queue` answers 202 and hands the event to the function's own queue. */
   deliveryMode: 'sync' | 'queue';

@@ -1,4 +1,4 @@
-/** Which cloud runs an invocation, told by its context (the shape each runtime hands over, DESIGN §3). */
+/** Which cloud runs an invocation, told by its context (the shape each runtime hands over, docs/platforms.md §1, §4). */
 export type Platform = 'aws' | 'fc' | 'local';
 
 export interface Invocation {

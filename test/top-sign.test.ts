@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sign } from '../shared/top/sign.js';
 
-// DESIGN §2's known-answer vector.
+// The known-answer vector of docs/top-protocol.md §4.
 const vector = {
   method: 'taobao.item.seller.get',
   app_key: '12345678',

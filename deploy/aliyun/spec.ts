@@ -24,7 +24,7 @@ export function serviceSpec(config: DeployConfig): Resource {
   };
 }
 
-/** The function's settings (DESIGN §4): the file's, the secrets from the deploy's environment, the dead-letter queue. */
+/** The function's settings (docs/architecture.md §10): the file's, the secrets from the deploy's environment, the dead-letter queue. */
 export function functionEnvironment(config: DeployConfig): Record<string, string> {
   const { settings, env, region } = config;
   const fromEnv = env as Record<string, string | undefined>;

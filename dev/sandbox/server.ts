@@ -11,7 +11,7 @@ import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, type Sandbox, type SandboxCall, ty
 const ROUTER_PATH = '/router/rest';
 const BODY_LIMIT = 1024 * 1024;
 
-/** Starts a TOP `router/rest` gateway on localhost, stricter than the real one (see DESIGN §2). */
+/** Starts a TOP `router/rest` gateway on localhost, stricter than the real one (docs/top-protocol.md). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apps = { ...(options.apps ?? { [SANDBOX_APP_KEY]: SANDBOX_APP_SECRET }) };
   const now = options.now ?? Date.now;

@@ -1,4 +1,4 @@
-/** What FC 3.0's context says about the function and its temporary credentials (DESIGN §3). */
+/** What FC 3.0's context says about the function and its temporary credentials (docs/platforms.md §4). */
 export interface FcContext {
   requestId?: string;
   accountId: string;

@@ -36,7 +36,7 @@ function answerOf(err: Json): TopAnswer {
   };
 }
 
-/** DESIGN §2: `isp.*` is the platform's fault, code 7 a rate limit, everything else the request's fault. */
+/** `isp.*` is the platform's fault, code 7 a rate limit, everything else the request's fault (docs/top-protocol.md §7–§9). */
 function topError(answer: TopAnswer): AttemptOutcome {
   const detail = [answer.code, answer.msg, answer.sub_code, answer.sub_msg].filter((p) => p != null).join(' ');
   if (answer.code === 7) {

@@ -14,7 +14,7 @@ const schemas = lazy(() => {
   });
   return {
     cloudEvent,
-    /** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (DESIGN §3). */
+    /** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (docs/platforms.md §6). */
     event: z.union([cloudEvent, z.array(cloudEvent).check(z.minLength(1))]),
     mnsQueue: z.object({ messageId: z.string(), messageBody: z.string() }),
     kafka: z.object({

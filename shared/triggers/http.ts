@@ -20,7 +20,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 /**
- * DESIGN §4: 200 delivered (a re-sent event that was delivered gets the original result, marked
+ * docs/architecture.md §8: 200 delivered (a re-sent event that was delivered gets the original result, marked
  * `duplicate`), 202 accepted into the queue, 400 invalid, 401 not signed, 502 refused for good,
  * 503 + Retry-After for transient faults.
  */
@@ -90,7 +90,7 @@ type Request = z.output<z.ZodMiniObject<typeof request>>;
 
 /** API Gateway REST (v1 proxy). */
 const restEvent = z.object({ ...request, httpMethod: z.string(), requestContext: z.object({ requestId: z.string() }) });
-/** HTTP API and Function URLs (`version: "2.0"`), and FC 3.0's HTTP trigger (`version: "v1"`, DESIGN §3). */
+/** HTTP API and Function URLs (`version: "2.0"`), and FC 3.0's HTTP trigger (`version: "v1"`, docs/platforms.md §2, §5). */
 const proxyEvent = z.object({
   ...request,
   version: z.optional(z.string()),

@@ -3,7 +3,7 @@ import { lazy } from '../lazy.js';
 import type { Envelope } from './envelope.js';
 import { partialBatch } from './queue-answer.js';
 
-/** A Lambda event from an SQS event source mapping, standard or FIFO (DESIGN §3). */
+/** A Lambda event from an SQS event source mapping, standard or FIFO (docs/platforms.md §3). */
 const sqsEvent = lazy(() =>
   z.object({
     Records: z

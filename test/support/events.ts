@@ -1,4 +1,4 @@
-// Trigger events shaped field for field as the platforms deliver them (DESIGN §3).
+// Trigger events shaped field for field as the platforms deliver them (docs/platforms.md §1–§5).
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
 type Body = string | Record<string, unknown>;

@@ -1,4 +1,4 @@
-// Queue trigger events shaped field for field as the platforms deliver them (DESIGN §3).
+// Queue trigger events shaped field for field as the platforms deliver them (docs/platforms.md §3, §6–§8).
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 type Body = string | Record<string, unknown>;
