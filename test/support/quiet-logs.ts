@@ -3,8 +3,9 @@
 // Tests that read the lines themselves (support/output.ts) spy on the streams on top of this.
 import { beforeEach } from 'vitest';
 
-/** How every line of shared/log.ts begins. */
-const LOG_LINE = '{"level":';
+/** The functions write each log line as one JSON object and a newline, in one write. */
+const isLogLine = (chunk: unknown): chunk is string =>
+  typeof chunk === 'string' && chunk.startsWith('{') && chunk.endsWith('}\n');
 
 type Write = NodeJS.WriteStream['write'];
 let held: string[] = [];
@@ -12,8 +13,7 @@ let held: string[] = [];
 function holdLogLines(stream: NodeJS.WriteStream): Write {
   const write = stream.write.bind(stream) as Write;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk !== 'string' || !chunk.startsWith(LOG_LINE))
-      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    if (!isLogLine(chunk)) return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
     held.push(chunk);
     const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     if (done) process.nextTick(done);
