@@ -1,13 +1,12 @@
-import type { Resource } from './fc-client.js';
-import type { Change } from './plan.js';
+import type { Change, Resource } from './plan.js';
 
 export interface Applied {
   change: Change;
-  /** The resource as FC has it after the deploy. */
+  /** The resource as the cloud has it after the deploy. */
   result: Resource | undefined;
 }
 
-/** Makes the planned changes one after another, in the plan's order (a service before its functions). */
+/** Makes the planned changes one after another, in the plan's order (a parent before its children). */
 export async function apply(changes: Change[], log: (line: string) => void): Promise<Applied[]> {
   const applied: Applied[] = [];
   for (const change of changes) {
@@ -15,9 +14,9 @@ export async function apply(changes: Change[], log: (line: string) => void): Pro
       applied.push({ change, result: change.current });
       continue;
     }
-    const { data } = await change.send();
+    const result = await change.send();
     log(`${change.action === 'create' ? 'created' : 'updated'} ${change.kind} ${change.name}`);
-    applied.push({ change, result: data });
+    applied.push({ change, result });
   }
   return applied;
 }

@@ -12,9 +12,14 @@ const whole = (min: number, max: number) =>
   z.int({ error: `must be a whole number from ${min} to ${max}` }).check(z.gte(min), z.lte(max));
 const region = z.string().check(z.regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou'));
 
+const generation = z.union([z.literal(2), z.literal(3)], { error: 'must be 2 or 3 (the FC generation)' });
+
 /** The checked-in settings file (deploy/aliyun/config.json). */
 const settingsFile = z.strictObject({
   region,
+  /** FC 3.0 (the default) or FC 2.0, for services made before FC 3.0. */
+  generation: z.optional(generation),
+  /** FC 2.0: the service holding the functions; FC 3.0: the prefix of the functions' names. */
   service: name('the FC service name'),
   /** RAM role the service assumes: FC needs it to write logs and to send failed events to MNS. */
   role: z.optional(name('a RAM role name')),
@@ -58,7 +63,10 @@ const deployEnvironment = z
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: required('the AccessKey secret'),
     ALIBABA_CLOUD_SECURITY_TOKEN: optional,
     ALIBABA_CLOUD_REGION_ID: z.optional(region),
-    FC_ENDPOINT: z.optional(z.url({ error: 'must be a URL such as https://123456.cn-hangzhou.fc.aliyuncs.com' })),
+    FC_ENDPOINT: z.optional(z.url({ error: 'must be a URL such as https://fcv3.cn-hangzhou.aliyuncs.com' })),
+    RESOURCE_MANAGER_ENDPOINT: z.optional(
+      z.url({ error: 'must be a URL such as https://resourcemanager.aliyuncs.com' }),
+    ),
     TOP_APP_KEY: required('the app key of your TOP application'),
     TOP_APP_SECRET: required('the app secret of your TOP application'),
     TOP_SESSION: optional,
@@ -80,6 +88,8 @@ export interface DeployConfig {
   env: DeployEnvironment;
   /** The region deployed to: ALIBABA_CLOUD_REGION_ID, else the file's. */
   region: string;
+  /** The FC generation deployed to: `--generation`, else the file's, else 3. */
+  generation: 2 | 3;
 }
 
 /** A problem with the settings; the message names every wrong field or variable. */
@@ -91,7 +101,11 @@ const describe = (issues: readonly z.core.$ZodIssue[], where: string) =>
   issues.map((i) => `${where}${i.path.map(String).join('.') || '(the file)'} ${i.message}`);
 
 /** Reads the settings file and the deploy's environment, reporting every problem at once. */
-export function loadDeployConfig(file: string, environment: Record<string, string | undefined>): DeployConfig {
+export function loadDeployConfig(
+  file: string,
+  environment: Record<string, string | undefined>,
+  options: { generation?: string | undefined } = {},
+): DeployConfig {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -102,13 +116,20 @@ export function loadDeployConfig(file: string, environment: Record<string, strin
   const env = Object.fromEntries(Object.entries(environment).filter(([, v]) => v?.trim()));
   const parsedFile = z.safeParse(settingsFile, json);
   const parsedEnv = z.safeParse(deployEnvironment, env);
+  const parsedOption = z.safeParse(z.optional(generation), options.generation && Number(options.generation));
   const problems = [
     ...describe(parsedFile.error?.issues ?? [], `${file}: `),
     ...describe(parsedEnv.error?.issues ?? [], ''),
+    ...(parsedOption.error?.issues ?? []).map((i) => `--generation ${i.message}`),
   ];
-  if (!parsedFile.success || !parsedEnv.success) {
+  if (!parsedFile.success || !parsedEnv.success || !parsedOption.success) {
     throw new DeployConfigError(`The FC deploy is not configured:\n  ${problems.join('\n  ')}`);
   }
   const settings = parsedFile.data;
-  return { settings, env: parsedEnv.data, region: parsedEnv.data.ALIBABA_CLOUD_REGION_ID ?? settings.region };
+  return {
+    settings,
+    env: parsedEnv.data,
+    region: parsedEnv.data.ALIBABA_CLOUD_REGION_ID ?? settings.region,
+    generation: parsedOption.data ?? settings.generation ?? 3,
+  };
 }

@@ -1,50 +1,61 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { artifactPath, FUNCTIONS } from '../functions.js';
-import type { DeployConfig } from './config.js';
-import { crc64 } from './crc64.js';
-import { type FcClient, isNotFound, type Resource } from './fc-client.js';
-import {
-  asyncInvocationSpec,
-  functionSpec,
-  HTTP_TRIGGER,
-  httpTriggerSpec,
-  QUEUE_TRIGGER,
-  queueTriggerSpec,
-  serviceSpec,
-} from './spec.js';
+
+/** A resource as an Alibaba Cloud API returns it. */
+export type Resource = Record<string, unknown>;
+/** A call that answers with the resource as the API has it after the call. */
+export type Call = () => Promise<Resource | undefined>;
 
 /** One resource: what the deploy will do to it and, on an update, which fields differ. */
 export interface Change {
   action: 'create' | 'update' | 'none';
-  kind: 'service' | 'function' | 'trigger' | 'async invocation';
+  kind: 'service-linked role' | 'service' | 'function' | 'trigger' | 'async invocation';
   name: string;
   fields: string[];
-  /** The resource as FC has it now. */
+  /** The resource as the cloud has it now. */
   current: Resource | undefined;
-  send: () => Promise<{ data: Resource }>;
+  send: Call;
 }
 
-interface Target {
+export interface Target {
   kind: Change['kind'];
   name: string;
   want: Resource;
   /** Compared whole, not field by field: a variable left out must be removed. */
   exact?: string[];
-  /** Absent when the parent resource is new: then this one is new too, and asking FC would fail. */
-  read: (() => Promise<{ data: Resource }>) | undefined;
-  create: () => Promise<{ data: Resource }>;
-  update: (fields: string[]) => Promise<{ data: Resource }>;
+  /** Absent when the parent resource is new: then this one is new too, and asking the API would fail. */
+  read: Call | undefined;
+  create: Call;
+  update: (fields: string[]) => Promise<Resource | undefined>;
 }
 
-/** Whether `have` holds everything in `want`; FC adds fields of its own (ids, times, defaults). */
+/** Whether `have` holds everything in `want`; the API adds fields of its own (ids, times, defaults). */
 function covers(have: unknown, want: unknown): boolean {
   if (want === null || typeof want !== 'object' || Array.isArray(want)) return isDeepStrictEqual(have, want);
   if (have === null || typeof have !== 'object') return false;
   return Object.entries(want).every(([k, v]) => covers((have as Resource)[k], v));
 }
 
-async function compare(target: Target): Promise<Change> {
+/** fc2 keeps only the status in its message (`… failed with 404. requestid: …`); the 2023-03-30 SDK sets `statusCode`. */
+function isNotFound(error: unknown): boolean {
+  return (
+    (error as { statusCode?: unknown } | undefined)?.statusCode === 404 ||
+    (error instanceof Error && / failed with 404\./.test(error.message))
+  );
+}
+
+async function read(get: Target['read']): Promise<Resource | undefined> {
+  try {
+    const data = await get?.();
+    // Both APIs keep a trigger's config as JSON text (FC 2.0 has also returned it as an object).
+    return typeof data?.triggerConfig === 'string' ? { ...data, triggerConfig: JSON.parse(data.triggerConfig) } : data;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Reads the resource and tells what must change (reads only). */
+export async function compare(target: Target): Promise<Change> {
   const { kind, name } = target;
   const current = await read(target.read);
   if (!current) return { action: 'create', kind, name, fields: [], current, send: target.create };
@@ -52,86 +63,6 @@ async function compare(target: Target): Promise<Change> {
     target.exact?.includes(k) ? !isDeepStrictEqual(current[k], target.want[k]) : !covers(current[k], target.want[k]),
   );
   return { action: fields.length ? 'update' : 'none', kind, name, fields, current, send: () => target.update(fields) };
-}
-
-async function read(get: Target['read']): Promise<Resource | undefined> {
-  if (!get) return undefined;
-  try {
-    const { data } = await get();
-    // The API has returned a trigger's config as JSON text as well as an object.
-    return typeof data.triggerConfig === 'string' ? { ...data, triggerConfig: JSON.parse(data.triggerConfig) } : data;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-function readZip(fn: string): Buffer {
-  try {
-    return readFileSync(artifactPath(fn));
-  } catch {
-    throw new Error(`${artifactPath(fn)} is missing: run npm run build first`);
-  }
-}
-
-/** Compares what parkflow wants with what FC has (reads only); the changes come in the order they must be made. */
-export async function plan(fc: FcClient, config: DeployConfig): Promise<Change[]> {
-  const service = config.settings.service;
-  const serviceWanted = serviceSpec(config);
-  const serviceChange = await compare({
-    kind: 'service',
-    name: service,
-    want: serviceWanted,
-    read: () => fc.getService(service),
-    create: () => fc.createService(service, serviceWanted),
-    update: () => fc.updateService(service, serviceWanted),
-  });
-  const perFunction = await Promise.all(
-    FUNCTIONS.map((fn) => planFunction(fc, config, fn, serviceChange.action !== 'create')),
-  );
-  return [serviceChange, ...perFunction.flat()];
-}
-
-async function planFunction(fc: FcClient, config: DeployConfig, fn: string, serviceExists: boolean) {
-  const service = config.settings.service;
-  const spec = functionSpec(config, fn);
-  const zip = readZip(fn);
-  const code = { zipFile: zip.toString('base64') };
-  const functionChange = await compare({
-    kind: 'function',
-    name: `${service}/${fn}`,
-    want: { ...spec, codeChecksum: crc64(zip) },
-    exact: ['environmentVariables'],
-    read: serviceExists ? () => fc.getFunction(service, fn) : undefined,
-    create: () => fc.createFunction(service, { functionName: fn, ...spec, code }),
-    update: (fields) => fc.updateFunction(service, fn, { ...spec, ...(fields.includes('codeChecksum') && { code }) }),
-  });
-  const exists = functionChange.action !== 'create';
-  const trigger = (triggerName: string, want: Resource) =>
-    compare({
-      kind: 'trigger',
-      name: `${service}/${fn}/${triggerName}`,
-      want,
-      read: exists ? () => fc.getTrigger(service, fn, triggerName) : undefined,
-      create: () => fc.createTrigger(service, fn, { triggerName, ...want }),
-      update: () => fc.updateTrigger(service, fn, triggerName, { triggerConfig: want.triggerConfig }),
-    });
-  const queue = config.settings.queueTriggers;
-  const asyncWanted = asyncInvocationSpec(config);
-  const put = () => fc.putFunctionAsyncConfig(service, fn, undefined, asyncWanted);
-  return [
-    functionChange,
-    await trigger(HTTP_TRIGGER, httpTriggerSpec(config)),
-    ...(queue ? [await trigger(QUEUE_TRIGGER, queueTriggerSpec(config, fn, queue.batchSize))] : []),
-    await compare({
-      kind: 'async invocation',
-      name: `${service}/${fn}`,
-      want: asyncWanted,
-      read: exists ? () => fc.getFunctionAsyncConfig(service, fn) : undefined,
-      create: put,
-      update: put,
-    }),
-  ];
 }
 
 /** One line per resource; values are never shown, as some are secrets. */
@@ -143,4 +74,27 @@ export function describePlan(changes: Change[]): string {
   const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
   lines.push(`${count('create')} to create, ${count('update')} to update, ${count('none')} unchanged.`);
   return lines.join('\n');
+}
+
+/** One FC generation's API, in the terms the plan needs; each call answers with the resource as FC has it. */
+export interface FcApi {
+  /** For the plan's first line: `Function Compute 3.0`. */
+  title: string;
+  /** What holds the functions (FC 2.0: the service), planned first; `exists` tells whether functions may exist yet. */
+  parents(): Promise<{ changes: Change[]; exists: boolean }>;
+  /** How the plan names a function, and the prefix of its triggers and settings. */
+  functionName(fn: string): string;
+  /** The function's settings as FC returns them (compared with what FC has). */
+  functionSpec(fn: string): Resource;
+  getFunction(fn: string): Promise<Resource | undefined>;
+  createFunction(fn: string, spec: Resource, zipFile: string): Promise<Resource | undefined>;
+  /** `zipFile` only when the code changed. */
+  updateFunction(fn: string, spec: Resource, zipFile: string | undefined): Promise<Resource | undefined>;
+  getTrigger(fn: string, trigger: string): Promise<Resource | undefined>;
+  createTrigger(fn: string, trigger: string, spec: Resource): Promise<Resource | undefined>;
+  updateTrigger(fn: string, trigger: string, spec: Resource): Promise<Resource | undefined>;
+  getAsyncConfig(fn: string): Promise<Resource | undefined>;
+  putAsyncConfig(fn: string, spec: Resource): Promise<Resource | undefined>;
+  /** The public URL of an HTTP trigger as FC returned it. */
+  httpUrl(trigger: Resource): string | undefined;
 }

@@ -1,7 +1,7 @@
 import { type DeployConfig, SECRET_SETTINGS } from './config.js';
-import type { Resource } from './fc-client.js';
+import type { Resource } from './plan.js';
 
-// What parkflow wants on FC, in the FC API's own field names (2016-08-15).
+// What parkflow wants on FC, in the field names both FC APIs share (2016-08-15 and 2023-03-30).
 
 export const RUNTIME = 'nodejs20';
 export const HANDLER = 'index.handler';
@@ -11,17 +11,24 @@ export const QUEUE_TRIGGER = 'queue';
 const mnsQueueArn = ({ env, region }: DeployConfig, queue: string) =>
   `acs:mns:${region}:${env.ALIBABA_CLOUD_ACCOUNT_ID}:/queues/${queue}`;
 
-/** The MNS queue a function's queue trigger reads from. */
-export const inputQueue = ({ settings }: DeployConfig, fn: string) => `${settings.service}-${fn}`;
+/**
+ * `<service>-<function>`: the MNS queue a function's queue trigger reads from, and in FC 3.0, which
+ * has no services, the function's own name (as in s.yaml).
+ */
+export const ownName = ({ settings }: DeployConfig, fn: string) => `${settings.service}-${fn}`;
 
-export function serviceSpec(config: DeployConfig): Resource {
+/** What a function runs with: set on the service in FC 2.0, on each function in FC 3.0. */
+export function runSpec(config: DeployConfig): Resource {
   const { settings, env } = config;
   return {
-    description: 'parkflow: car-park events to Tmall / Miaojie through TOP',
     internetAccess: true,
     ...(settings.role && { role: `acs:ram::${env.ALIBABA_CLOUD_ACCOUNT_ID}:role/${settings.role}` }),
     ...(settings.log && { logConfig: { ...settings.log, enableRequestMetrics: true, logBeginRule: 'DefaultRegex' } }),
   };
+}
+
+export function serviceSpec(config: DeployConfig): Resource {
+  return { description: 'parkflow: car-park events to Tmall / Miaojie through TOP', ...runSpec(config) };
 }
 
 /** The function's settings (docs/architecture.md §10): the file's, the secrets from the deploy's environment, the dead-letter queue. */
@@ -66,7 +73,7 @@ export function queueTriggerSpec(config: DeployConfig, fn: string, batchSize: nu
       eventSourceConfig: {
         eventSourceType: 'MNS',
         // The function decodes base64 bodies itself, and takes plain ones as they are.
-        eventSourceParameters: { sourceMNSParameters: { QueueName: inputQueue(config, fn), IsBase64Decode: false } },
+        eventSourceParameters: { sourceMNSParameters: { QueueName: ownName(config, fn), IsBase64Decode: false } },
       },
       runOptions: {
         mode: 'event-streaming',
