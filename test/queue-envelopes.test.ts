@@ -82,6 +82,29 @@ const SHAPES: {
       events: 2,
     }),
   },
+  ...(
+    [
+      ['Json format: value a JSON object', { kafka: 'json' }],
+      ['Binary format: value base64', { kafka: 'binary' }],
+      ['batch of JSON texts, each a CloudEvent', { texts: true }],
+      ['batch of JSON texts, Json format', { texts: true, kafka: 'json' }],
+    ] as const
+  ).map(([name, opts]) => ({
+    name: `EventBridge kafka, ${name}`,
+    invoke: async (fn: FunctionName) => ({
+      event: eventBridgeEvent('kafka', [validEvent(fn, 1), validEvent(fn, 2)], { batch: true, ...opts }),
+      context: fcContext(),
+      events: 2,
+    }),
+  })),
+  {
+    name: 'EventBridge kafka, one JSON text in an array',
+    invoke: async (fn) => ({
+      event: eventBridgeEvent('kafka', [validEvent(fn, 1)], { batch: true, texts: true }),
+      context: fcContext(),
+      events: 1,
+    }),
+  },
   {
     name: 'MNS topic, JSON format',
     invoke: async (fn) => ({ event: mnsTopicJson(validEvent(fn, 1)), context: fcContext(), events: 1 }),

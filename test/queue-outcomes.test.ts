@@ -111,14 +111,21 @@ describe('a batch of valid, invalid, isv-refused and isp-then-ok records', () =>
     }
   });
 
-  it('FC EventBridge batch without a dead-letter destination fails the invocation so the trigger retries it', async () => {
-    const handler = coldStart('arrive', queueEnv(sandbox));
-    const event = eventBridgeEvent('kafka', [validEvent('arrive', 1), INVALID_EVENT], { batch: true });
-    await expect(handler(event, fcContext())).rejects.toThrow(/1 of 2 records are not done/);
-    // The retry does not send the delivered one again.
-    await expect(handler(event, fcContext())).rejects.toThrow(/1 of 2 records are not done/);
-    expect([...acceptedPerPlate(sandbox)]).toEqual([[plate(1), 1]]);
-  });
+  it.each([
+    ['Text', {}],
+    ['Json, as JSON texts', { kafka: 'json', texts: true }],
+    ['Binary', { kafka: 'binary' }],
+  ] as const)(
+    'FC EventBridge Kafka batch (%s) without a dead-letter destination fails the invocation so the trigger retries it',
+    async (_, opts) => {
+      const handler = coldStart('arrive', queueEnv(sandbox));
+      const event = eventBridgeEvent('kafka', [validEvent('arrive', 1), INVALID_EVENT], { batch: true, ...opts });
+      await expect(handler(event, fcContext())).rejects.toThrow(/1 of 2 records are not done/);
+      // The retry does not send the delivered one again.
+      await expect(handler(event, fcContext())).rejects.toThrow(/1 of 2 records are not done/);
+      expect([...acceptedPerPlate(sandbox)]).toEqual([[plate(1), 1]]);
+    },
+  );
 });
 
 describe('redelivery after a partial failure', () => {
