@@ -69,6 +69,15 @@ describe('crc64', () => {
   });
 });
 
+describe('the deploy-time SDKs', () => {
+  it('stay out of the bundles', () => {
+    for (const fn of FUNCTIONS) {
+      const bundle = readFileSync(join(ROOT, 'dist', fn, 'index.js'), 'utf8');
+      expect(bundle).not.toMatch(/fc20230330|openapi-core|ACS3-HMAC-SHA256/);
+    }
+  });
+});
+
 describe('FC deploy settings', () => {
   const file = CONFIG_FILE;
 

@@ -17,7 +17,7 @@ const schemas = lazy(() => {
     /** FC's EventBridge-backed triggers: one CloudEvent, or an array of them in batch mode (docs/platforms.md §6). */
     event: z.union([cloudEvent, z.array(cloudEvent).check(z.minLength(1))]),
     mnsQueue: z.object({ messageId: z.string(), messageBody: z.string() }),
-    // `value` by the trigger's data format: Text a string, Json a JSON value, Binary base64 (docs/platforms.md).
+    // `value` by the trigger's data format: Text a string, Json a JSON value, Binary base64 (docs/platforms.md §11).
     kafka: z.object({ topic: z.string(), partition: z.number(), offset: z.number(), value: z.unknown() }),
     rocketmq: z.object({ topic: z.string(), body: z.string() }),
   };
@@ -45,7 +45,7 @@ function kafkaBody(value: unknown): BodyText {
   return value === undefined || value === null ? { body: '' } : jsonOf(value);
 }
 
-/** Kafka batches also come as an array of JSON texts, each one CloudEvent (docs/platforms.md). */
+/** Kafka batches also come as an array of JSON texts, each one CloudEvent (docs/platforms.md §11). */
 function parseTexts(event: unknown): unknown {
   if (!Array.isArray(event) || event.length === 0 || !event.every((e) => typeof e === 'string')) return event;
   try {
