@@ -446,6 +446,22 @@ describe('npm run deploy:aliyun (FC 3.0, the default), against a stand-in FC 3.0
     fc = await startFc3Api(KEYS);
   });
 
+  it('answers an unknown option with the usage, and FC 2.0 being unreachable with its host', async () => {
+    expect(await deploy(fc, ['--bogus'])).toEqual({
+      code: 1,
+      output: expect.stringMatching(
+        /^error: Unknown option '--bogus'.*Usage: npm run deploy:aliyun -- \[--dry-run\] \[--config <file>\] \[--generation 2\|3\]$/,
+      ),
+    });
+    const closed = await startFcApi({ accountId: ACCOUNT, ...KEYS });
+    await closed.close();
+    const { code, output } = await deploy(closed, ['--generation', '2']);
+    expect(code).toBe(1);
+    expect(output.split('\n').at(-1)).toBe(
+      `error: The deploy failed: cannot reach ${new URL(closed.url).host} (ECONNREFUSED): check FC_ENDPOINT.`,
+    );
+  });
+
   it('takes the generation from the file, and refuses an unknown one', async () => {
     const fc2Api = await startFcApi({ accountId: ACCOUNT, ...KEYS });
     const { output } = await deploy(fc2Api, ['--dry-run', '--config', settingsFile({ generation: 2 })]);

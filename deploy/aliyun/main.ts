@@ -16,6 +16,8 @@ export interface Output {
   error(line: string): void;
 }
 
+const USAGE = 'Usage: npm run deploy:aliyun -- [--dry-run] [--config <file>] [--generation 2|3]';
+
 const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH)\b/;
 
 /** Which setting to look at when `host` cannot be reached. */
@@ -30,6 +32,8 @@ function reachFix(host: string | undefined, env: Record<string, string | undefin
 /** One line for a failed deploy; the stack only with DEBUG set. */
 export function explain(error: unknown, env: Record<string, string | undefined>): string {
   if (error instanceof DeployConfigError) return error.message;
+  if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+    return `${(error as Error).message}. ${USAGE}`;
   const { message = String(error), code = '', hostname, address, port } = error as Record<string, string | undefined>;
   const stack = env.DEBUG ? `\n${(error as Error).stack}` : '';
   const unreachable = UNREACHABLE.exec(`${code} ${message}`)?.[1];
