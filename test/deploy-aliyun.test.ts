@@ -412,7 +412,7 @@ describe('npm run deploy:aliyun (FC 3.0, the default), against a stand-in FC 3.0
     const lines = output.split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(
-      /^error: The deploy failed: Cannot check or create the service-linked role AliyunServiceRoleForEventBridgeSendTo(FC|MNS), .*NoPermission|not authorized.*Activate EventBridge/,
+      /^error: The deploy failed: Cannot check or create the service-linked role AliyunServiceRoleForEventBridgeSendTo(FC|MNS), which the EventBridge queue triggers need \(.*You are not authorized.*\)\. Activate EventBridge \(https:\/\/eventbridge\.console\.aliyun\.com\), then let the deploy call ram:CreateServiceLinkedRole/,
     );
     expect(writes(fc)).toEqual([]);
   });
