@@ -55,6 +55,14 @@ const UNDICI_REPLACED = {
  */
 const HTTP_STAND_IN = `module.exports = { maxHeaderSize: ${16 * 1024}, IncomingMessage: class IncomingMessage {} };`;
 
+/**
+ * undici's HTTP/1 client compiles llhttp with the global WebAssembly; it gets one that compiles the
+ * parser for Liftoff only (shared/top/llhttp-module.ts says why).
+ */
+const LLHTTP_MODULE = join(root, 'shared', 'top', 'llhttp-module.ts');
+const withLiftoffParser = (path) =>
+  `const WebAssembly = require(${JSON.stringify(LLHTTP_MODULE)});\n${readFileSync(path, 'utf8')}`;
+
 const slimUndici = {
   name: 'slim-undici',
   setup(build) {
@@ -71,6 +79,8 @@ const slimUndici = {
     });
     build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]/ }, (args) => {
       const rel = args.path.replace(/\\/g, '/').split('/undici/lib/')[1];
+      if (rel === 'dispatcher/client-h1.js')
+        return { contents: withLiftoffParser(args.path), loader: 'js', resolveDir: dirname(args.path) };
       const contents = UNDICI_REPLACED[rel];
       return contents ? { contents: contents(), loader: 'js' } : undefined;
     });
