@@ -12,31 +12,47 @@ export interface ChildRun<T> {
   /** From spawn to the child's first figures on fd 3. */
   answeredMs: number;
   figures: T;
+  /** What the child wrote to fd 4 (bench/rusage.sh writes what the OS counted there). */
+  fd4: string;
 }
 
 /** At most this long per child: the benchmarks stop by themselves whatever happens. */
 const CHILD_LIMIT_MS = 120_000;
 
-/** `input`, if given, is written to the child's stdin. */
+export interface ChildOptions {
+  /** Written to the child's stdin. */
+  input?: string;
+  nodeFlags?: string[];
+  /** Another node than this one. */
+  node?: string;
+  /** A command that runs node, put before it (bench/rusage.sh). */
+  wrapper?: string[];
+}
+
 export function runChild<T>(
   args: string[],
   env: Record<string, string>,
-  { input, nodeFlags = [] }: { input?: string; nodeFlags?: string[] } = {},
+  { input, nodeFlags = [], node = process.execPath, wrapper = [] }: ChildOptions = {},
 ): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeFlags, ...args], {
+    const [command = node, ...before] = [...wrapper, node];
+    const child = spawn(command, [...before, ...nodeFlags, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'],
       timeout: CHILD_LIMIT_MS,
     });
     child.stdin?.end(input);
     let out = '';
     let err = '';
+    let fd4 = '';
     let answeredMs = 0;
     child.stdio[3]?.on('data', (chunk: Buffer) => {
       answeredMs ||= performance.now() - started;
       out += chunk;
+    });
+    child.stdio[4]?.on('data', (chunk: Buffer) => {
+      fd4 += chunk;
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk;
@@ -50,7 +66,7 @@ export function runChild<T>(
     child.on('close', (code, signal) => {
       if (code !== 0)
         return reject(new Error(`${args.join(' ').slice(0, 200)} exited ${code ?? signal}: ${err.slice(0, 2000)}`));
-      resolve({ wallMs, answeredMs, figures: (out ? JSON.parse(out) : {}) as T });
+      resolve({ wallMs, answeredMs, figures: (out ? JSON.parse(out) : {}) as T, fd4 });
     });
   });
 }

@@ -22,7 +22,7 @@ export type Bundles = Record<ContenderName, Record<string, { file: string; offli
 type Plugin = esbuild.Plugin;
 
 /** Replaces a module (by the path it is imported as, from the project's own code) with another file. */
-const swap = (name: string, filter: RegExp, file: string): Plugin => ({
+export const swap = (name: string, filter: RegExp, file: string): Plugin => ({
   name,
   setup(build) {
     build.onResolve({ filter }, (args) => (args.importer.includes('node_modules') ? undefined : { path: file }));
@@ -75,4 +75,12 @@ export async function buildContenders(): Promise<Bundles> {
     }
   }
   return bundles;
+}
+
+/** parkflow's bundle of `name` with `plugins` put before its own: a variant that one row measures. */
+export async function buildVariant(variant: string, name: string, plugins: Plugin[]): Promise<string> {
+  const file = join(out, 'parkflow', variant, name, 'index.js');
+  const options = bundleOptions(name, file);
+  await esbuild.build({ ...options, plugins: [...plugins, ...(options.plugins ?? [])] });
+  return file;
 }

@@ -1,9 +1,10 @@
-// `npm run bench [-- --quick] [-- --only cold,cpu,throughput,batch,memory]`: parkflow against a
+// `npm run bench [-- --quick] [-- --only cold,instance,cpu,throughput,batch,memory]`: parkflow against a
 // naive build of itself (a) and the same handler on node-taobao-topclient (b), in one run.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startSandbox } from '../dev/sandbox/index.js';
 import { batch } from './batch.js';
 import { PROBE, runChild } from './child.js';
+import { coldInstance } from './cold-instance.js';
 import { coldStart } from './cold-start.js';
 import { buildContenders } from './contenders.js';
 import { cpu } from './cpu.js';
@@ -36,6 +37,7 @@ try {
   }
   const rows = [
     ['cold', async () => (results.coldStart = await coldStart(bench))],
+    ['instance', async () => (results.coldInstance = await coldInstance(bench))],
     ['cpu', async () => (results.cpu = await cpu(bench))],
     ['throughput', async () => (results.throughput = await throughput(bench))],
     ['batch', async () => (results.batch = await batch(bench))],
@@ -50,5 +52,7 @@ try {
 } finally {
   await sandbox.close();
 }
+// Wall times are only as steady as the machine: other work on it shows here.
+results.machine.loadAverage = loadavg();
 console.log(render(results));
 console.log(`\nfigures: ${save(results)}`);

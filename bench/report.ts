@@ -4,14 +4,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_BUNDLE_KB } from '../scripts/budget-limits.mjs';
 import type { BatchRow } from './batch.js';
+import type { ColdInstanceRow, InstanceResult, Mode, Runner } from './cold-instance.js';
 import type { ColdStartRow } from './cold-start.js';
 import type { CpuRow } from './cpu.js';
 import type { Memory } from './memory.js';
 import type { ThroughputRow } from './throughput.js';
 
 export interface Results {
-  machine: { node: string; cpus: number; cpuModel: string; at: string };
+  machine: { node: string; cpus: number; cpuModel: string; at: string; loadAverage?: number[] };
   coldStart?: ColdStartRow;
+  coldInstance?: ColdInstanceRow;
   cpu?: CpuRow;
   throughput?: ThroughputRow;
   batch?: BatchRow;
@@ -38,6 +40,25 @@ function targets(r: Results): string[] {
     check(worstNaive < 0.5, `cold start under half of (a) (at worst ${f(worstNaive, 2)}×)`);
     check(worstSdk < 1, `cold start under (b) (at worst ${f(worstSdk, 2)}×)`);
   }
+  if (r.coldInstance) {
+    const own = r.coldInstance.results.filter((x) => x.runner === 'parkflow' && x.mode === 'full');
+    for (const node of new Set(own.map((x) => x.node))) {
+      const on = own.filter((x) => x.node === node);
+      const worst = (f: 'cpuMs' | 'wallMs' | 'rssMb') => Math.max(...on.map((x) => x.overBare[f]));
+      check(
+        worst('cpuMs') <= 50,
+        `Node ${node}: CPU for load + ${r.coldInstance.events} events at most bare node + 50 ms (at worst +${f(worst('cpuMs'), 0)} ms)`,
+      );
+      check(
+        worst('wallMs') <= 50,
+        `Node ${node}: wall to exit at most bare node + 50 ms (at worst +${f(worst('wallMs'), 0)} ms)`,
+      );
+      check(
+        worst('rssMb') <= 15,
+        `Node ${node}: peak RSS at most bare node + 15 MB (at worst ${signed(worst('rssMb'))})`,
+      );
+    }
+  }
   if (r.cpu) {
     const worst = Math.max(...r.cpu.results.map((x) => x.parkflowUs));
     check(worst <= 30, `per-event CPU at most 30 µs (at worst ${f(worst)} µs)`);
@@ -57,7 +78,9 @@ function targets(r: Results): string[] {
 
 export function render(r: Results): string {
   const out: string[] = [];
-  out.push(`Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.at}`);
+  out.push(
+    `Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.at}${r.machine.loadAverage ? `, load average at the end ${r.machine.loadAverage.map((x) => f(x)).join(' ')}` : ''}`,
+  );
   if (r.coldStart) {
     const c = r.coldStart;
     const cell = (name: string, contender: string) => {
@@ -79,6 +102,7 @@ export function render(r: Results): string {
       ),
     );
   }
+  if (r.coldInstance) out.push(...renderColdInstance(r.coldInstance));
   if (r.cpu) {
     out.push(
       '\n**CPU per event**, warm instance, network cut out (µs)\n',
@@ -140,6 +164,137 @@ export function render(r: Results): string {
   }
   out.push('\nTargets:', ...targets(r).map((line) => `  ${line}`));
   return out.join('\n');
+}
+
+function renderColdInstance(c: ColdInstanceRow): string[] {
+  const find = (node: string, name: string, runner: Runner, mode: Mode) =>
+    c.results.find((x) => x.node === node && x.function === name && x.runner === runner && x.mode === mode);
+  const nodes = [...new Set(c.results.map((x) => x.node))];
+  const fns = [...new Set(c.results.filter((x) => x.runner === 'parkflow').map((x) => x.function))];
+  const over = (x: InstanceResult | undefined, field: 'cpuMs' | 'wallMs' | 'firstAnswerMs') =>
+    x ? `+${f(x.overBare[field], 0)}` : '–';
+  const bare = (mode: Mode) =>
+    nodes
+      .map((node) => {
+        const x = find(node, 'bare', 'bare', mode);
+        return x ? `Node ${node} ${f(x.cpuMs, 0)} ms CPU, ${f(x.wallMs, 0)} ms to exit, ${f(x.rssMb)} MB` : '';
+      })
+      .join('; ');
+  const out = [
+    `\n**Cold instance**: a fresh node loads the bundle, answers ${c.events} events against the sandbox and exits. Whole-process CPU (user+sys, threads included), wall time to exit, peak RSS and the first answer, each over a bare node in the same round (bare: ${bare('full')})\n`,
+    table(
+      [
+        'node',
+        'function',
+        'CPU ms',
+        'node:http',
+        'to exit ms',
+        'node:http',
+        'peak RSS',
+        'node:http',
+        'first answer ms',
+        'node:http',
+      ],
+      nodes.flatMap((node) =>
+        fns.map((name) => {
+          const own = find(node, name, 'parkflow', 'full');
+          const http = find(node, name, 'node:http', 'full');
+          return [
+            node,
+            name,
+            over(own, 'cpuMs'),
+            over(http, 'cpuMs'),
+            over(own, 'wallMs'),
+            over(http, 'wallMs'),
+            own ? signed(own.overBare.rssMb) : '–',
+            http ? signed(http.overBare.rssMb) : '–',
+            over(own, 'firstAnswerMs'),
+            over(http, 'firstAnswerMs'),
+          ];
+        }),
+      ),
+    ),
+  ];
+  if (c.results.some((x) => x.mode === 'quota')) {
+    out.push(
+      `\n**Cold instance at ${c.quotaVcpu} vCPU** (a CPU quota over the whole process): ms from spawn to the first answer, and to exit after ${c.events} events (bare: ${bare('quota')})\n`,
+      table(
+        ['node', 'function', 'first answer', 'node:http', 'to exit', 'node:http', 'bare to exit'],
+        nodes.flatMap((node) =>
+          fns.map((name) => {
+            const own = find(node, name, 'parkflow', 'quota');
+            const http = find(node, name, 'node:http', 'quota');
+            const b = find(node, 'bare', 'bare', 'quota');
+            return [
+              node,
+              name,
+              f(own?.firstAnswerMs ?? Number.NaN, 0),
+              f(http?.firstAnswerMs ?? Number.NaN, 0),
+              f(own?.wallMs ?? Number.NaN, 0),
+              f(http?.wallMs ?? Number.NaN, 0),
+              f(b?.wallMs ?? Number.NaN, 0),
+            ];
+          }),
+        ),
+      ),
+    );
+  }
+  if (c.results.some((x) => x.runner === 'tier-up')) {
+    const cells = (x: InstanceResult | undefined) =>
+      x
+        ? [
+            `+${f(x.overBare.cpuMs, 0)}`,
+            `+${f(x.overBare.wallMs, 0)}`,
+            signed(x.overBare.rssMb),
+            f(x.firstAnswerMs, 0),
+            f(x.wallMs, 0),
+          ]
+        : ['–', '–', '–', '–', '–'];
+    out.push(
+      "\n**llhttp on Liftoff only against V8's own tiering** (arrive, as built and as before): CPU, wall to exit and peak RSS over bare node at full CPU; ms from spawn to the first answer and to exit at the quota\n",
+      table(
+        ['node', 'parser', 'CPU ms', 'to exit ms', 'peak RSS', `first answer at ${c.quotaVcpu} vCPU`, 'to exit'],
+        nodes.flatMap((node) =>
+          (['parkflow', 'tier-up'] as const).map((runner) => {
+            const full = find(node, 'arrive', runner, 'full');
+            const quota = find(node, 'arrive', runner, 'quota');
+            const [cpu, wall, rss] = cells(full);
+            const [, , , first, exit] = cells(quota);
+            return [
+              node,
+              runner === 'parkflow' ? 'Liftoff only' : 'tiered up by V8',
+              cpu,
+              wall,
+              rss,
+              first,
+              exit,
+            ] as string[];
+          }),
+        ),
+      ),
+    );
+  }
+  if (c.results.some((x) => x.mode === 'invoke')) {
+    out.push(
+      `\n**Init against invoke** (arrive): init at full CPU, then the events at ${c.quotaVcpu} vCPU, as on Lambda. undici loaded on the first send (as shipped) or at init; ms from spawn\n`,
+      table(
+        ['node', 'undici loaded', 'first answer', 'to exit', 'CPU ms over bare'],
+        nodes.flatMap((node) =>
+          (['parkflow', 'eager'] as const).map((runner) => {
+            const x = find(node, 'arrive', runner, 'invoke');
+            return [
+              node,
+              runner === 'parkflow' ? 'on first send' : 'at init',
+              f(x?.firstAnswerMs ?? Number.NaN, 0),
+              f(x?.wallMs ?? Number.NaN, 0),
+              over(x, 'cpuMs'),
+            ];
+          }),
+        ),
+      ),
+    );
+  }
+  return out;
 }
 
 /** Writes bench/results/<time>.json and bench/results/latest.json. */
