@@ -29,6 +29,8 @@ export type Mode = 'full' | 'quota' | 'invoke';
 
 export interface Figures {
   cpuMs: number;
+  /** Of cpuMs, what loading took (Lambda's init); the rest is the events' and the exit's. */
+  initCpuMs: number;
   wallMs: number;
   rssMb: number;
   firstAnswerMs: number;
@@ -80,7 +82,7 @@ function osFigures(fd4: string): { cpuMs: number; rssMb: number } {
   return { cpuMs: ((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000, rssMb: Number(rss) / 1024 };
 }
 
-const FIGURES: (keyof Figures)[] = ['cpuMs', 'wallMs', 'rssMb', 'firstAnswerMs'];
+const FIGURES: (keyof Figures)[] = ['cpuMs', 'initCpuMs', 'wallMs', 'rssMb', 'firstAnswerMs'];
 
 export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
   const runs = bench.quick ? 3 : 7;
@@ -106,8 +108,8 @@ export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
     };
     const file = fileOf(runner, name);
     const args = runner === 'bare' ? [PROBE] : [PROBE, file as string, httpTemplate(name), MARK, String(EVENTS)];
-    const run = await runChild(args, env, { node: node.path, wrapper: [RUSAGE] });
-    const figures = { ...osFigures(run.fd4), wallMs: run.wallMs, firstAnswerMs: run.answeredMs };
+    const run = await runChild<{ initCpuMs: number }>(args, env, { node: node.path, wrapper: [RUSAGE] });
+    const figures = { ...osFigures(run.fd4), ...run.figures, wallMs: run.wallMs, firstAnswerMs: run.answeredMs };
     const list = samples.get(key(node.version, name, runner, mode)) ?? [];
     list[round] = figures;
     samples.set(key(node.version, name, runner, mode), list);

@@ -171,7 +171,7 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
     c.results.find((x) => x.node === node && x.function === name && x.runner === runner && x.mode === mode);
   const nodes = [...new Set(c.results.map((x) => x.node))];
   const fns = [...new Set(c.results.filter((x) => x.runner === 'parkflow').map((x) => x.function))];
-  const over = (x: InstanceResult | undefined, field: 'cpuMs' | 'wallMs' | 'firstAnswerMs') =>
+  const over = (x: InstanceResult | undefined, field: 'cpuMs' | 'initCpuMs' | 'wallMs' | 'firstAnswerMs') =>
     x ? `+${f(x.overBare[field], 0)}` : '–';
   const bare = (mode: Mode) =>
     nodes
@@ -187,6 +187,7 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
         'node',
         'function',
         'CPU ms',
+        'of it, load',
         'node:http',
         'to exit ms',
         'node:http',
@@ -203,6 +204,7 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
             node,
             name,
             over(own, 'cpuMs'),
+            over(own, 'initCpuMs'),
             over(http, 'cpuMs'),
             over(own, 'wallMs'),
             over(http, 'wallMs'),
@@ -278,13 +280,24 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
     out.push(
       `\n**Init against invoke** (arrive): init at full CPU, then the events at ${c.quotaVcpu} vCPU, as on Lambda. undici loaded on the first send (as shipped) or at init; ms from spawn\n`,
       table(
-        ['node', 'undici loaded', 'first answer', 'to exit', 'CPU ms over bare'],
+        [
+          'node',
+          'undici loaded',
+          'CPU ms at init',
+          'CPU ms for the events and exit',
+          'first answer',
+          'to exit',
+          'CPU ms over bare',
+        ],
         nodes.flatMap((node) =>
           (['parkflow', 'eager'] as const).map((runner) => {
             const x = find(node, 'arrive', runner, 'invoke');
+            const init = x ? x.overBare.initCpuMs : Number.NaN;
             return [
               node,
               runner === 'parkflow' ? 'on first send' : 'at init',
+              `+${f(init, 0)}`,
+              `+${f((x?.overBare.cpuMs ?? Number.NaN) - init, 0)}`,
               f(x?.firstAnswerMs ?? Number.NaN, 0),
               f(x?.wallMs ?? Number.NaN, 0),
               over(x, 'cpuMs'),
