@@ -15,6 +15,7 @@ import { median } from './stats.js';
 
 const PROBE = join(import.meta.dirname, 'instance-probe.cjs');
 const RUSAGE = join(import.meta.dirname, 'rusage.sh');
+const PARSE = join(import.meta.dirname, 'llhttp-parse.cjs');
 export const EVENTS = 5;
 
 /**
@@ -49,6 +50,8 @@ export interface ColdInstanceRow {
   events: number;
   quotaVcpu: number;
   results: InstanceResult[];
+  /** What keeping llhttp on Liftoff costs a warm instance: CPU per parse of one TOP answer. */
+  parse: { node: string; bytes: number; liftoffUs: number; tieredUs: number }[];
 }
 
 /** Loads undici as the module loads: the transport starts its own lazy load at once. */
@@ -151,5 +154,18 @@ export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
     ) as unknown as Figures;
     results.push({ node, function: name, runner, mode, ...figures, overBare });
   }
-  return { events: EVENTS, quotaVcpu: QUOTA_VCPU, results };
+  const wasm = join(dirname(bench.bundles.parkflow.arrive?.file as string), 'llhttp.wasm');
+  const parse: ColdInstanceRow['parse'] = [];
+  for (const node of all) {
+    const us: Record<string, number[]> = { liftoff: [], tiered: [] };
+    let bytes = 0;
+    for (let round = 0; round < 3; round++)
+      await interleaved(['liftoff', 'tiered'], round, async (mode) => {
+        const run = await runChild<{ us: number; bytes: number }>([PARSE, wasm, mode], {}, { node: node.path });
+        us[mode]?.push(run.figures.us);
+        bytes = run.figures.bytes;
+      });
+    parse.push({ node: node.version, bytes, liftoffUs: median(us.liftoff ?? []), tieredUs: median(us.tiered ?? []) });
+  }
+  return { events: EVENTS, quotaVcpu: QUOTA_VCPU, results, parse };
 }

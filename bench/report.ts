@@ -276,6 +276,11 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
       ),
     );
   }
+  out.push(
+    `\nWhat Liftoff costs a warm instance: CPU per parse of a ${c.parse[0]?.bytes ?? '–'}-byte TOP answer by llhttp, ${c.parse
+      .map((p) => `Node ${p.node} ${f(p.liftoffUs, 2)} µs on Liftoff, ${f(p.tieredUs, 2)} µs once V8 has tiered it up`)
+      .join('; ')}.`,
+  );
   if (c.results.some((x) => x.mode === 'invoke')) {
     out.push(
       `\n**Init against invoke** (arrive): init at full CPU, then the events at ${c.quotaVcpu} vCPU, as on Lambda. undici loaded on the first send (as shipped) or at init; ms from spawn\n`,
