@@ -21,8 +21,8 @@ export const EVENTS = 5;
 /**
  * bare: node alone. parkflow: the bundle as built. node:http: the contender. tier-up: parkflow
  * with llhttp left to V8's tiering (as before docs/decisions.md, "llhttp stays on Liftoff"), for
- * arrive. eager: parkflow with undici loaded while the module loads (Lambda's init) instead of on
- * the first send, for arrive.
+ * arrive. eager: parkflow as on Lambda, where it loads undici while the module loads (init)
+ * instead of on the first send, for arrive.
  */
 export type Runner = 'bare' | 'parkflow' | 'node:http' | 'tier-up' | 'eager';
 /** full: no quota. quota: the whole process under it (FC). invoke: init at full CPU, events under it (Lambda). */
@@ -54,17 +54,6 @@ export interface ColdInstanceRow {
   parse: { node: string; bytes: number; liftoffUs: number; tieredUs: number }[];
 }
 
-/** Loads undici as the module loads: the transport starts its own lazy load at once. */
-const eagerUndici = {
-  name: 'eager-undici',
-  setup(build: import('esbuild').PluginBuild) {
-    build.onLoad({ filter: /[\\/]shared[\\/]top[\\/]transport\.ts$/ }, (args) => ({
-      contents: `${readFileSync(args.path, 'utf8')}\nvoid loadPool();\n`,
-      loader: 'ts',
-    }));
-  },
-};
-
 /** undici's HTTP/1 client as it comes, ahead of the build's plugin that gives it the Liftoff-only parser. */
 const tieredParser = {
   name: 'tiered-parser',
@@ -95,10 +84,9 @@ export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
       await Promise.all(FUNCTIONS.map(async (name) => [name, await buildVariant('node-http', name, [http])])),
     ),
     'tier-up': { arrive: await buildVariant('tier-up', 'arrive', [tieredParser]) },
-    eager: { arrive: await buildVariant('eager', 'arrive', [eagerUndici]) },
   };
   const fileOf = (runner: Runner, name: string) =>
-    runner === 'parkflow' ? bench.bundles.parkflow[name]?.file : files[runner]?.[name];
+    runner === 'parkflow' || runner === 'eager' ? bench.bundles.parkflow[name]?.file : files[runner]?.[name];
   const quota = makeQuota();
   const samples = new Map<string, Figures[]>();
   const key = (node: string, name: string, runner: Runner, mode: Mode) => `${node}|${name}|${runner}|${mode}`;
@@ -106,6 +94,8 @@ export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
   const once = async (node: NodeBinary, name: string, runner: Runner, mode: Mode, round: number) => {
     const env: Record<string, string> = {
       ...(runner === 'bare' ? {} : instanceEnv(bench, 'parkflow')),
+      // What Lambda's runtime sets: the transport then loads undici as the module loads.
+      ...(runner === 'eager' ? { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } : {}),
       ...(quota && mode === 'quota' ? { BENCH_CGROUP: quota.procs } : {}),
       ...(quota && mode === 'invoke' ? { BENCH_INIT_CGROUP: quota.procs } : {}),
     };

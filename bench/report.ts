@@ -283,7 +283,7 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
   );
   if (c.results.some((x) => x.mode === 'invoke')) {
     out.push(
-      `\n**Init against invoke** (arrive): init at full CPU, then the events at ${c.quotaVcpu} vCPU, as on Lambda. undici loaded on the first send (as shipped) or at init; ms from spawn\n`,
+      `\n**Init against invoke** (arrive): init at full CPU, then the events at ${c.quotaVcpu} vCPU, as on Lambda. undici loaded on the first send (as on FC) or at init (as on Lambda, whose runtime sets AWS_LAMBDA_INITIALIZATION_TYPE); ms from spawn\n`,
       table(
         [
           'node',
@@ -300,7 +300,7 @@ function renderColdInstance(c: ColdInstanceRow): string[] {
             const init = x ? x.overBare.initCpuMs : Number.NaN;
             return [
               node,
-              runner === 'parkflow' ? 'on first send' : 'at init',
+              runner === 'parkflow' ? 'on the first send' : 'at init',
               `+${f(init, 0)}`,
               `+${f((x?.overBare.cpuMs ?? Number.NaN) - init, 0)}`,
               f(x?.firstAnswerMs ?? Number.NaN, 0),

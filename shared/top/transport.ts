@@ -33,6 +33,13 @@ const loadPool = (): Promise<typeof Pool> => {
 };
 
 /**
+ * Except on Lambda, whose runtime sets this variable: there the module loads in the init phase, at
+ * full CPU (or ahead of traffic), and undici costs a few ms there instead of several times that out
+ * of the first event's share of a vCPU (docs/decisions.md §11). A failure shows on the first send.
+ */
+if (process.env.AWS_LAMBDA_INITIALIZATION_TYPE) loadPool().catch(() => undefined);
+
+/**
  * One keep-alive pool per gateway origin, kept for the life of the instance so warm invocations
  * reuse connections. Sockets idle past the server's keep-alive are dropped by undici itself.
  */
