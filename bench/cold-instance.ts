@@ -20,7 +20,7 @@ export const EVENTS = 5;
 
 /**
  * bare: node alone. parkflow: the bundle as built. node:http: the contender. tier-up: parkflow
- * with llhttp left to V8's tiering (as before docs/decisions.md, "llhttp stays on Liftoff"), for
+ * with llhttp left to V8's tiering (as before docs/decisions.md §11), for
  * arrive. eager: parkflow as on Lambda, where it loads undici while the module loads (init)
  * instead of on the first send, for arrive.
  */

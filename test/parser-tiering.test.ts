@@ -1,4 +1,4 @@
-// A bundle keeps llhttp on Liftoff (docs/decisions.md, "llhttp stays on Liftoff"): a fresh
+// A bundle keeps llhttp on Liftoff (docs/decisions.md §11): a fresh
 // instance answers 50 events, and V8's own trace of its WebAssembly compiles shows no TurboFan.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
  * the parser's 33 KB main function with TurboFan in a background thread within the first events,
  * 50–300 ms of CPU and up to 35 MB that a small instance pays for out of its first invocations.
  * A warm instance parses a few hundred bytes of TOP answer per event, where the faster code gains
- * little. Why and how it is guarded: docs/decisions.md, "llhttp stays on Liftoff".
+ * little. Why and how it is guarded: docs/decisions.md §11.
  */
 
 interface Wasm {
