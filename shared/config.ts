@@ -12,8 +12,9 @@ export interface Config extends TopClientConfig {
   deliveryQueueUrl?: string | undefined;
   /** FC's API endpoint for queue mode on Alibaba; default the region's endpoint from the context. */
   deliveryFcEndpoint?: string | undefined;
-  /** Unset: an in-memory store per instance. */
+  /** Neither set: an in-memory store per instance. */
   idempotencyRedisUrl?: string | undefined;
+  idempotencyDynamodbTable?: string | undefined;
   /** How long a delivered event is remembered. */
   idempotencyTtlSeconds: number;
   deadLetterSqsUrl?: string | undefined;
@@ -123,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
       'https://123456.cn-hangzhou-internal.fc.aliyuncs.com',
     ),
     idempotencyRedisUrl: url('IDEMPOTENCY_REDIS_URL', /^rediss?:\/\//, 'redis://:password@10.0.0.5:6379/0'),
+    idempotencyDynamodbTable: value('IDEMPOTENCY_DYNAMODB_TABLE'),
     idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 60, 30 * 86_400),
     deadLetterSqsUrl: url('DEAD_LETTER_SQS_URL', /^https?:\/\//, `${SQS_EXAMPLE}-dlq`),
     deadLetterMnsUrl: url(
@@ -132,6 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     webhook: webhookAuth(env, value('WEBHOOK_SECRETS'), problems),
   };
+  if (config.idempotencyRedisUrl && config.idempotencyDynamodbTable)
+    problems.push('IDEMPOTENCY_REDIS_URL and IDEMPOTENCY_DYNAMODB_TABLE are both set: keep the one store to use');
   if (problems.length > 0) throw new ConfigError(`parkflow is not configured: ${problems.join('; ')}.`);
   return config;
 }

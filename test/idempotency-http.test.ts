@@ -91,15 +91,15 @@ describe('MemoryStore', () => {
   it('holds at most its bound, forgetting the oldest deliveries first', async () => {
     const store = new MemoryStore(100);
     for (let i = 0; i < 1_000; i++) {
-      expect((await store.claim(`k${i}`, 60_000)).claimed).toBe(true);
-      await store.complete(`k${i}`, delivered, 60_000);
+      expect((await store.claim(`k${i}`, 60_000, 1_000)).claimed).toBe(true);
+      await store.complete(`k${i}`, { outcome: delivered }, 60_000, 1_000);
     }
     // Newest first: a remembered key is only read, so the check itself evicts nothing it has yet to see.
     let remembered = 0;
-    while (!(await store.claim(`k${999 - remembered}`, 60_000)).claimed) remembered++;
+    while (!(await store.claim(`k${999 - remembered}`, 60_000, 1_000)).claimed) remembered++;
     // A tenth goes at once when full: between 91 and 100 of the newest remain.
     expect(remembered).toBeGreaterThanOrEqual(91);
     expect(remembered).toBeLessThanOrEqual(100);
-    expect((await store.claim('k0', 60_000)).claimed).toBe(true);
+    expect((await store.claim('k0', 60_000, 1_000)).claimed).toBe(true);
   });
 });

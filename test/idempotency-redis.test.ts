@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
-import { RedisStore } from '../shared/idempotency/redis-store.js';
 import { RedisConnectionError, RedisReplyError, RespClient } from '../shared/idempotency/resp.js';
 import { coldStart, invokeHttp } from './support/bundles.js';
 import { apigwHttp, awsContext, fcContext } from './support/events.js';
@@ -20,13 +19,6 @@ beforeEach(async () => {
   await client.command('FLUSHALL');
   client.close();
 });
-
-const DELIVERED = {
-  kind: 'delivered' as const,
-  request_id: 'r1',
-  response: { result_dto: { success: true } },
-  attempts: 1,
-};
 
 describe('the RESP client against redis-server', () => {
   it('speaks the commands the store needs, with replies split across packets', async () => {
@@ -67,38 +59,6 @@ describe('the RESP client against redis-server', () => {
     await redis.start();
     expect(await client.command('PING')).toBe('PONG');
     client.close();
-  });
-});
-
-describe('RedisStore', () => {
-  it('lets exactly one of many concurrent claims through, and answers the rest with the record', async () => {
-    const stores = Array.from({ length: 8 }, () => new RedisStore(redis.url));
-    const claims = await Promise.all(stores.map((s) => s.claim('key-1', 10_000)));
-    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
-    expect(claims.filter((c) => !c.claimed).map((c) => !c.claimed && c.record.status)).toEqual(
-      Array(7).fill('in_progress'),
-    );
-    const winner = claims.find((c) => c.claimed);
-    if (!winner?.claimed) throw new Error('no winner');
-    await stores[1]?.release('key-1', 'not-the-token');
-    expect((await stores[2]?.claim('key-1', 10_000))?.claimed).toBe(false);
-    await stores[0]?.complete('key-1', DELIVERED, 60_000);
-    expect(await stores[3]?.claim('key-1', 10_000)).toEqual({
-      claimed: false,
-      record: { status: 'complete', outcome: DELIVERED },
-    });
-    await Promise.all(stores.map((s) => s.close()));
-  });
-
-  it('a released claim can be taken again; an expired one too', async () => {
-    const store = new RedisStore(redis.url);
-    const first = await store.claim('key-2', 10_000);
-    if (!first.claimed) throw new Error('not claimed');
-    await store.release('key-2', first.token);
-    expect((await store.claim('key-2', 50)).claimed).toBe(true);
-    await new Promise((r) => setTimeout(r, 120));
-    expect((await store.claim('key-2', 10_000)).claimed).toBe(true);
-    await store.close();
   });
 });
 

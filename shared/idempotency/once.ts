@@ -7,6 +7,8 @@ import type { IdempotencyStore } from './store.js';
 const IN_PROGRESS_RETRY_SECONDS = 5;
 /** A claim outlives the invocation's deadline by this much, then frees itself if the instance died mid-send. */
 const CLAIM_MARGIN_MS = 5_000;
+/** The wait granted to remembering a send that ended at the deadline: the reserve kept before the platform's timeout. */
+const LATE_WRITE_MS = 200;
 
 export interface OnceOptions {
   store: IdempotencyStore;
@@ -26,7 +28,8 @@ export async function once(options: OnceOptions, send: () => Promise<DeliveryRes
   const { store, key, deadline, ttlSeconds } = options;
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {
-    claim = await store.claim(key, Math.max(deadline - Date.now(), 0) + CLAIM_MARGIN_MS);
+    const left = Math.max(deadline - Date.now(), 0);
+    claim = await store.claim(key, left + CLAIM_MARGIN_MS, left);
   } catch (err) {
     logError('idempotency_store', { action: 'claim', error: (err as Error).message });
     return transient(
@@ -46,8 +49,10 @@ export async function once(options: OnceOptions, send: () => Promise<DeliveryRes
   }
   const outcome = await send();
   try {
-    if (outcome.kind === 'delivered') await store.complete(key, outcome, ttlSeconds * 1000);
-    else await store.release(key, claim.token);
+    // Past the deadline, a last short wait: the send is over, and remembering it saves a resend.
+    const left = Math.max(deadline - Date.now(), LATE_WRITE_MS);
+    if (outcome.kind === 'delivered') await store.complete(key, { outcome }, ttlSeconds * 1000, left);
+    else await store.release(key, claim.token, left);
   } catch (err) {
     // The send happened either way; a delivery not remembered stays claimed until the claim expires.
     logError('idempotency_store', {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { RespClient } from './resp.js';
-import { type Claim, type Delivered, type IdempotencyStore, newToken, storedRecordSchema } from './store.js';
+import { type Claim, type Completed, type IdempotencyStore, newToken, storedRecordSchema } from './store.js';
 
 /** Deletes the key only if it still holds this caller's in-progress record (its claim may have expired and passed on). */
 const RELEASE_IF_OURS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -16,7 +16,8 @@ export class RedisStore implements IdempotencyStore {
     this.#client = new RespClient(url, timeoutMs);
   }
 
-  async claim(key: string, ttlMs: number): Promise<Claim> {
+  // Each command waits at most the client's own timeout, however long the invocation has left.
+  async claim(key: string, ttlMs: number, _waitMs?: number): Promise<Claim> {
     const token = newToken();
     const value = JSON.stringify({ status: 'in_progress', token });
     // A record that expires between SET NX and GET leaves nothing to read: claim again, once.
@@ -31,12 +32,12 @@ export class RedisStore implements IdempotencyStore {
     throw new Error('the idempotency record kept changing under the claim');
   }
 
-  async complete(key: string, outcome: Delivered, ttlMs: number): Promise<void> {
-    const value = JSON.stringify({ status: 'complete', outcome });
+  async complete(key: string, done: Completed, ttlMs: number, _waitMs?: number): Promise<void> {
+    const value = JSON.stringify({ status: 'complete', ...done });
     await this.#client.command('SET', key, value, 'PX', String(Math.ceil(ttlMs)));
   }
 
-  async release(key: string, token: string): Promise<void> {
+  async release(key: string, token: string, _waitMs?: number): Promise<void> {
     const value = JSON.stringify({ status: 'in_progress', token });
     await this.#client.command('EVAL', RELEASE_IF_OURS, '1', key, value);
   }

@@ -4,7 +4,8 @@ import { lazy } from '../lazy.js';
 
 /**
  * What the store holds for a key, as Powertools' idempotency does: a send under way, or its result
- * (a delivery, with enough to answer a copy with the original result). Read back from Redis only.
+ * (a delivery, with enough to answer a copy with the original result, and the print of the request
+ * that was sent, to tell a true copy from a conflicting one). Read back from Redis and DynamoDB.
  */
 export const storedRecordSchema = lazy(() =>
   z.discriminatedUnion('status', [
@@ -17,23 +18,33 @@ export const storedRecordSchema = lazy(() =>
         response: z.record(z.string(), z.unknown()),
         attempts: z.number(),
       }),
+      request: z.optional(z.object({ hash: z.string(), fields: z.record(z.string(), z.string()) })),
     }),
   ]),
 );
 export type StoredRecord = z.output<ReturnType<typeof storedRecordSchema>>;
-export type Delivered = Extract<StoredRecord, { status: 'complete' }>['outcome'];
+export type Completed = Omit<Extract<StoredRecord, { status: 'complete' }>, 'status'>;
+export type Delivered = Completed['outcome'];
 
 /** Either this caller may send (and holds the token that proves it), or someone else has or is. */
 export type Claim = { claimed: true; token: string } | { claimed: false; record: StoredRecord };
 
+/**
+ * Every call gives up after `waitMs` (what is left of the invocation), failing with a StoreError.
+ */
 export interface IdempotencyStore {
   /** Atomically marks the key in progress for `ttlMs` unless it holds anything unexpired. */
-  claim(key: string, ttlMs: number): Promise<Claim>;
-  /** Remembers a delivery for `ttlMs`. */
-  complete(key: string, outcome: Delivered, ttlMs: number): Promise<void>;
+  claim(key: string, ttlMs: number, waitMs: number): Promise<Claim>;
+  /** Remembers a delivery, and the request sent, for `ttlMs`. */
+  complete(key: string, done: Completed, ttlMs: number, waitMs: number): Promise<void>;
   /** Frees a claim that did not end in a delivery, if it is still this caller's. */
-  release(key: string, token: string): Promise<void>;
+  release(key: string, token: string, waitMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The store could not be reached or did not answer in time; the message says which, for a person. */
+export class StoreError extends Error {
+  override name = 'StoreError';
 }
 
 export const newToken = (): string => randomUUID();
@@ -71,7 +82,8 @@ export class MemoryStore implements IdempotencyStore {
     this.#entries.set(key, { record, expiresAt: Date.now() + ttlMs });
   }
 
-  async claim(key: string, ttlMs: number): Promise<Claim> {
+  // Memory answers at once: there is nothing to wait for.
+  async claim(key: string, ttlMs: number, _waitMs?: number): Promise<Claim> {
     const existing = this.#live(key);
     if (existing) return { claimed: false, record: existing };
     const token = newToken();
@@ -79,11 +91,11 @@ export class MemoryStore implements IdempotencyStore {
     return { claimed: true, token };
   }
 
-  async complete(key: string, outcome: Delivered, ttlMs: number): Promise<void> {
-    this.#put(key, { status: 'complete', outcome }, ttlMs);
+  async complete(key: string, done: Completed, ttlMs: number, _waitMs?: number): Promise<void> {
+    this.#put(key, { status: 'complete', ...done }, ttlMs);
   }
 
-  async release(key: string, token: string): Promise<void> {
+  async release(key: string, token: string, _waitMs?: number): Promise<void> {
     const existing = this.#live(key);
     if (existing?.status === 'in_progress' && existing.token === token) this.#entries.delete(key);
   }

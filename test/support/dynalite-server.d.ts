@@ -1,0 +1,9 @@
+// dynalite ships no types: the one call the tests make.
+declare module 'dynalite' {
+  import type { Server } from 'node:net';
+  export default function dynalite(options?: {
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+  }): Server;
+}
