@@ -12,7 +12,7 @@ export interface Config extends TopClientConfig {
   deliveryQueueUrl?: string | undefined;
   /** FC's API endpoint for queue mode on Alibaba; default the region's endpoint from the context. */
   deliveryFcEndpoint?: string | undefined;
-  /** Neither set: an in-memory store per instance. */
+  /** Neither set: an in-memory store per instance. Redis is used when both are. */
   idempotencyRedisUrl?: string | undefined;
   idempotencyDynamodbTable?: string | undefined;
   /** How long a delivered event is remembered. */
@@ -134,8 +134,6 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     webhook: webhookAuth(env, value('WEBHOOK_SECRETS'), problems),
   };
-  if (config.idempotencyRedisUrl && config.idempotencyDynamodbTable)
-    problems.push('IDEMPOTENCY_REDIS_URL and IDEMPOTENCY_DYNAMODB_TABLE are both set: keep the one store to use');
   if (problems.length > 0) throw new ConfigError(`parkflow is not configured: ${problems.join('; ')}.`);
   return config;
 }

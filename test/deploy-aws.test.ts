@@ -21,7 +21,7 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'parkflow-osls-'));
   // No AWS credentials or settings at all; a TOP secret in the environment must not leak into the package.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^AWS_|^DELIVERY_MODE$|^TOP_SECRET_ID$/.test(k)),
+    Object.entries(process.env).filter(([k]) => !/^AWS_|^DELIVERY_MODE$|^TOP_SECRET_ID$|^IDEMPOTENCY_/.test(k)),
   );
   const started = Date.now();
   await promisify(execFile)(
@@ -71,6 +71,24 @@ describe('serverless.yml, packaged by osls', () => {
       expect(vars.NODE_ENV).toBe('production');
     }
     for (const file of readdirSync(out)) expect(readFileSync(join(out, file), 'utf8')).not.toContain(CANARY);
+  });
+
+  it('keeps idempotency records in one on-demand DynamoDB table, expired by TTL on `expiry`', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    // The key and TTL attribute the DynamoDB store writes (shared/idempotency/dynamodb-store.ts).
+    expect(tables[0]?.[1].Properties).toMatchObject({
+      TableName: `parkflow-${STAGE}-idempotency`,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiry', Enabled: true },
+    });
+    // Redis only when a URL is given at deploy: the table is the store on AWS.
+    for (const [, f] of ofType('AWS::Lambda::Function')) {
+      expect(f.Properties.Environment.Variables.IDEMPOTENCY_DYNAMODB_TABLE).toEqual({ Ref: tables[0]?.[0] });
+      expect(f.Properties.Environment.Variables).not.toHaveProperty('IDEMPOTENCY_REDIS_URL');
+    }
   });
 
   describe.each(FUNCTIONS)('%s', (fn) => {
@@ -124,17 +142,27 @@ describe('serverless.yml, packaged by osls', () => {
       });
     });
 
-    it('has a role that reaches only its own queues and log group', () => {
+    it('has a role that reaches only its own queues and log group, and the idempotency items', () => {
       const role = references(props().Role)[0] as string;
+      const table = idOf('AWS::DynamoDB::Table', (p) => p.TableName === `parkflow-${STAGE}-idempotency`);
       const logGroup = idOf('AWS::Logs::LogGroup', (p) => p.LogGroupName === `/aws/lambda/${name}`);
       expect((resources[logGroup] as Resource).Properties.RetentionInDays).toBeGreaterThan(0);
       const statements = (resources[role] as Resource).Properties.Policies.flatMap(
         (p: any) => p.PolicyDocument.Statement,
       );
-      expect(new Set(references(statements))).toEqual(new Set([queue(), deadLetters(), logGroup]));
+      expect(new Set(references(statements))).toEqual(new Set([queue(), deadLetters(), logGroup, table]));
       expect(JSON.stringify(statements)).not.toMatch(/"\*"|secretsmanager|ssm:/);
       const sends = statements.find((s: any) => [s.Action].flat().includes('sqs:SendMessage'));
       expect(sends.Resource).toEqual([getAtt(queue()), getAtt(deadLetters())]);
+      // Item reads and writes on that one table: no Scan, Query or table management.
+      const onTable = statements.filter((s: any) => references(s.Resource).includes(table));
+      expect(onTable).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: getAtt(table),
+        },
+      ]);
     });
   });
 
