@@ -51,6 +51,9 @@ export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
     line.error = outcome.message;
   } else if (outcome.kind === 'unauthorized') {
     line.error = outcome.message;
+  } else if (outcome.kind === 'conflict') {
+    line.reason = 'idempotency_conflict';
+    line.fields = outcome.fields;
   } else if (outcome.kind === 'queued') {
     line.message_id = outcome.message_id;
   } else {

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { deadLetterOf } from './dead-letter/message.js';
 import type { DeadLetterSink } from './dead-letter/sink.js';
 import { once } from './idempotency/once.js';
+import { requestPrint } from './idempotency/request-print.js';
 import type { IdempotencyStore } from './idempotency/store.js';
 import type { Invocation } from './invocation.js';
 import { logError, logOutcome, type OutcomeLog } from './log.js';
@@ -54,7 +55,13 @@ async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
   const { api, settings, store, deadline } = p;
   let top_latency_ms: number | undefined;
   const outcome = await once(
-    { store, key: checked.key, deadline, ttlSeconds: settings.idempotencyTtlSeconds },
+    {
+      store,
+      key: checked.key,
+      deadline,
+      ttlSeconds: settings.idempotencyTtlSeconds,
+      request: requestPrint(checked.params),
+    },
     async () => {
       const started = Date.now();
       const result = await callTop(settings, {

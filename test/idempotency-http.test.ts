@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
 import { MemoryStore } from '../shared/idempotency/store.js';
 import { coldStart, invokeHttp } from './support/bundles.js';
+import { sentSqsMessages, startSqs } from './support/cloud-stand-ins.js';
 import { apigwHttp, awsContext, fcContext, fcHttp } from './support/events.js';
 import { sqsEvent, validEvent } from './support/queue-events.js';
 import { acceptedPerPlate, queueEnv } from './support/queue-setup.js';
@@ -81,6 +82,58 @@ describe('idempotency in memory (the default)', () => {
     const busy = a.statusCode === 503 ? a : b;
     expect(busy.json.error.code).toBe('in_progress');
     expect(busy.headers['retry-after']).toBe('5');
+    expect(sandbox.calls).toHaveLength(1);
+  });
+});
+
+describe('a copy that differs from the delivered one (same key, other values)', () => {
+  it('HTTP: 409 idempotency_conflict naming the differing fields, never their values; nothing is sent', async () => {
+    const handler = coldStart('pay', queueEnv(sandbox));
+    await invokeHttp(handler, apigwHttp(validEvent('pay', 1)), awsContext());
+    const changed = { ...validEvent('pay', 1), park_duration: 4242, car_type: 'Gate B' };
+    const copy = await invokeHttp(handler, apigwHttp(changed), awsContext());
+    expect(copy.statusCode).toBe(409);
+    expect(copy.json.error).toMatchObject({ code: 'idempotency_conflict', fields: ['car_type', 'park_duration'] });
+    expect(copy.json.error.message).toMatch(/car_type, park_duration.*new event/);
+    expect(copy.body).not.toMatch(/4242|Gate B/);
+    expect(sandbox.calls).toHaveLength(1);
+  });
+
+  it('a queue record is a permanent failure: it goes to the dead letters with that reason', async () => {
+    const sqs = await startSqs();
+    try {
+      const dlq = `${sqs.origin}/123456789012/parkflow-arrive-dlq`;
+      const handler = coldStart('payinfo-sync', queueEnv(sandbox, { DEAD_LETTER_SQS_URL: dlq }));
+      const first = validEvent('payinfo-sync', 1);
+      const changed = { ...first, pay_fee: 999 };
+      expect(await handler(await sqsEvent([{ body: first }]), awsContext())).toEqual({ batchItemFailures: [] });
+      const event = await sqsEvent([{ body: changed }]);
+      expect(await handler(event, awsContext())).toEqual({ batchItemFailures: [] });
+      const [letter] = sentSqsMessages(sqs).map((m) => JSON.parse(m.MessageBody));
+      expect(letter).toMatchObject({
+        outcome: 'conflict',
+        code: 'idempotency_conflict',
+        record_id: event.Records[0]?.messageId,
+      });
+      // The nested field is named by its path within the request param.
+      expect(letter.reason).toContain('pay_order_info_dto.pay_fee');
+      expect(sandbox.calls).toHaveLength(1);
+    } finally {
+      await sqs.close();
+    }
+  });
+
+  it('copies equal once normalised (one time in two formats, a nested one too) are still duplicates', async () => {
+    const handler = coldStart('payinfo-sync', queueEnv(sandbox));
+    const first = { ...validEvent('payinfo-sync', 1), pay_time: '2023-11-15 14:00:00' };
+    await invokeHttp(handler, apigwHttp(first), awsContext());
+    const again = await invokeHttp(
+      handler,
+      apigwHttp({ ...first, pay_time: '2023-11-15T06:00:00Z', pay_fee: '1000' }),
+      awsContext(),
+    );
+    expect(again.statusCode).toBe(200);
+    expect(again.json.duplicate).toBe(true);
     expect(sandbox.calls).toHaveLength(1);
   });
 });

@@ -18,7 +18,10 @@ export type DeadLetter = z.output<typeof deadLetterSchema>;
 
 export function deadLetterOf(fn: string, trigger: string, record: EventRecord, outcome: Outcome): DeadLetter {
   const failure = outcome.kind === 'rejected' || outcome.kind === 'transient' ? outcome.failure : undefined;
-  const code = failure?.sub_code ?? (failure?.code === undefined ? undefined : String(failure.code));
+  const code =
+    outcome.kind === 'conflict'
+      ? 'idempotency_conflict'
+      : (failure?.sub_code ?? (failure?.code === undefined ? undefined : String(failure.code)));
   return {
     parkflow_dead_letter: 1,
     function: fn,
@@ -26,7 +29,7 @@ export function deadLetterOf(fn: string, trigger: string, record: EventRecord, o
     record_id: record.id,
     failed_at: new Date().toISOString(),
     outcome: outcome.kind,
-    reason: outcome.kind === 'invalid' ? outcome.message : (failure?.message ?? outcome.kind),
+    reason: 'message' in outcome ? outcome.message : (failure?.message ?? outcome.kind),
     ...(code === undefined ? {} : { code }),
     body: record.body,
   };

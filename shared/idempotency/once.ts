@@ -1,6 +1,7 @@
 import { logError } from '../log.js';
-import { type Outcome, transient } from '../outcome.js';
+import { conflict, type Outcome, transient } from '../outcome.js';
 import type { DeliveryResult } from '../top/result.js';
+import { differingFields, type RequestPrint } from './request-print.js';
 import type { IdempotencyStore } from './store.js';
 
 /** How long a sender waits before trying a copy that is being sent right now. */
@@ -16,16 +17,18 @@ export interface OnceOptions {
   /** Epoch ms by which the send must be over. */
   deadline: number;
   ttlSeconds: number;
+  /** The request this copy would send, to tell it from what was delivered under the key. */
+  request: RequestPrint;
 }
 
 /**
- * Sends an event unless a copy was delivered (answered from the store) or is being sent (a
- * transient "in progress"). Only a delivery is remembered: a refused or failed send frees the key,
+ * Sends an event unless a copy was delivered (answered from the store, or refused as a conflict
+ * when its request differs) or is being sent (a transient "in progress"). Only a delivery is remembered: a refused or failed send frees the key,
  * so a retry or a replay can try again. A store that cannot be reached means nothing is sent: an
  * event sent blind could reach TOP twice, while a transient failure is only retried.
  */
 export async function once(options: OnceOptions, send: () => Promise<DeliveryResult>): Promise<Outcome> {
-  const { store, key, deadline, ttlSeconds } = options;
+  const { store, key, deadline, ttlSeconds, request } = options;
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {
     const left = Math.max(deadline - Date.now(), 0);
@@ -41,7 +44,13 @@ export async function once(options: OnceOptions, send: () => Promise<DeliveryRes
     );
   }
   if (!claim.claimed) {
-    if (claim.record.status === 'complete') return { ...claim.record.outcome, duplicate: true };
+    const { record } = claim;
+    if (record.status === 'complete') {
+      // A record kept before prints were stored has none: it is taken as a true copy.
+      if (record.request && record.request.hash !== request.hash)
+        return conflict(differingFields(record.request, request));
+      return { ...record.outcome, duplicate: true };
+    }
     return transient(
       { reason: 'in_progress', message: 'A copy of this event is being sent right now; try again shortly.' },
       IN_PROGRESS_RETRY_SECONDS,
@@ -51,7 +60,7 @@ export async function once(options: OnceOptions, send: () => Promise<DeliveryRes
   try {
     // Past the deadline, a last short wait: the send is over, and remembering it saves a resend.
     const left = Math.max(deadline - Date.now(), LATE_WRITE_MS);
-    if (outcome.kind === 'delivered') await store.complete(key, { outcome }, ttlSeconds * 1000, left);
+    if (outcome.kind === 'delivered') await store.complete(key, { outcome, request }, ttlSeconds * 1000, left);
     else await store.release(key, claim.token, left);
   } catch (err) {
     // The send happened either way; a delivery not remembered stays claimed until the claim expires.

@@ -27,7 +27,7 @@ function summarise(replayed: Replayed[]): string {
   for (const { item, result } of replayed.filter((r) => !settled(r.result))) {
     const o = result.outcome;
     const why =
-      o.kind === 'invalid' ? o.message : o.kind === 'rejected' || o.kind === 'transient' ? o.failure.message : o.kind;
+      'message' in o ? o.message : o.kind === 'rejected' || o.kind === 'transient' ? o.failure.message : o.kind;
     lines.push(`  not done: ${item.function} ${item.id}: ${o.kind}: ${why}`);
   }
   return lines.join('\n');

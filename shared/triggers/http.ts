@@ -21,7 +21,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 /**
  * docs/architecture.md §8: 200 delivered (a re-sent event that was delivered gets the original result, marked
- * `duplicate`), 202 accepted into the queue, 400 invalid, 401 not signed, 502 refused for good,
+ * `duplicate`), 202 accepted into the queue, 400 invalid, 401 not signed, 409 a copy that differs
+ * from the one delivered under its key, 502 refused for good,
  * 503 + Retry-After for transient faults.
  */
 export function httpAnswer(outcome: Outcome): HttpResponse {
@@ -35,6 +36,11 @@ export function httpAnswer(outcome: Outcome): HttpResponse {
       });
     case 'unauthorized':
       return json(401, { ok: false, error: { code: 'unauthorized', message: outcome.message } });
+    case 'conflict':
+      return json(409, {
+        ok: false,
+        error: { code: 'idempotency_conflict', message: outcome.message, fields: outcome.fields },
+      });
     case 'queued':
       return json(202, { ok: true, queued: true, message_id: outcome.message_id });
     case 'invalid':
