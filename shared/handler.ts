@@ -1,4 +1,5 @@
 import type { ParkApi } from './apis.js';
+import { rereadTopSecret, withTopSecret } from './cloud/top-secret.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { deadLetterSink } from './dead-letter/sink.js';
 import { deadlineOf } from './deadline.js';
@@ -20,17 +21,24 @@ interface Instance {
 let instance: Instance | undefined;
 
 /**
- * Settings are read once per instance; a bad setting is reported on every event until fixed. A
- * function that takes unsigned webhooks says so once, on its first event.
+ * Settings are read once per instance (with the TOP secret, on AWS); a bad setting is reported on
+ * every event until fixed. A function that takes unsigned webhooks says so once, on its first event.
  */
-function configured(fn: string): Instance {
+async function configured(fn: string): Promise<Instance> {
   if (!instance) {
-    const settings = loadConfig();
+    const settings = loadConfig(await withTopSecret(process.env));
     if (settings.webhook.mode === 'unsigned')
       logWarning('webhook_auth', { function: fn, warning: settings.webhook.warning });
-    instance = { settings, store: openStore(settings) };
+    instance ??= { settings, store: openStore(settings) };
   }
   return instance;
+}
+
+/** The settings with a rotated TOP secret, kept for the instance's later events. */
+async function resign(current: Instance): Promise<Config | undefined> {
+  const env = await rereadTopSecret(process.env);
+  if (env) current.settings = loadConfig(env);
+  return env && current.settings;
 }
 
 /** Forgets the settings read and the store opened, so a test can change the environment between invocations. */
@@ -49,7 +57,8 @@ export function createHandler(api: ParkApi) {
     const invocation = invocationOf(context);
     const opened = openEvent(event, context);
     try {
-      const { settings, store } = configured(api.name);
+      const current = await configured(api.name);
+      const { settings, store } = current;
       // Queue triggers are guarded by the queue's own access control, not by webhook signatures.
       const records =
         opened.kind === 'http' ? opened.records.map((r) => authenticate(r, settings.webhook)) : opened.records;
@@ -57,7 +66,7 @@ export function createHandler(api: ParkApi) {
         opened.kind === 'http' && settings.deliveryMode === 'queue'
           ? await handOff({ api, settings, invocation, context }, opened.trigger, records)
           : await processRecords(
-              { api, settings, store, deadline, invocation },
+              { api, settings, store, deadline, invocation, resign: () => resign(current) },
               opened.trigger,
               records,
               opened.kind === 'queue' ? deadLetterSink(settings, context) : undefined,

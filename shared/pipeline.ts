@@ -12,6 +12,7 @@ import { logError, logOutcome, type OutcomeLog } from './log.js';
 import { type PersonalData, personalData, scrubOutcome } from './mask.js';
 import { invalid, isPermanent, type Outcome, type RecordResult, settled, transient } from './outcome.js';
 import { callTop } from './top/client.js';
+import { signatureRefused } from './top/result.js';
 import type { EventRecord } from './triggers/envelope.js';
 
 export interface Pipeline {
@@ -21,6 +22,8 @@ export interface Pipeline {
   /** Epoch ms by which every send must be over. */
   deadline: number;
   invocation: Invocation;
+  /** Settings with the TOP secret read again, when TOP refused our signature and the secret has changed. */
+  resign?: (() => Promise<Config | undefined>) | undefined;
 }
 
 /** A record read and validated: request params and idempotency key, or the outcome that ends it. */
@@ -64,12 +67,13 @@ async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
     },
     async () => {
       const started = Date.now();
-      const result = await callTop(settings, {
-        method: api.method,
-        resultField: api.resultField,
-        params: checked.params,
-        deadline,
-      });
+      const call = { method: api.method, resultField: api.resultField, params: checked.params, deadline };
+      let result = await callTop(settings, call);
+      // A rotated secret: signed again with the new one, once.
+      if (p.resign && signatureRefused(result)) {
+        const fresh = await p.resign();
+        if (fresh) result = await callTop(fresh, call);
+      }
       top_latency_ms = Date.now() - started;
       return result;
     },

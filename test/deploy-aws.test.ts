@@ -12,6 +12,8 @@ import { artifactPath, FUNCTIONS, ROOT } from '../deploy/functions.js';
 type Resource = { Type: string; Properties: Record<string, any> };
 const STAGE = 'ci';
 const CANARY = 'canary-secret-in-the-environment';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own Fn::Sub placeholders.
+const SECRET_ARN = 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:parkflow/top-??????';
 
 let out: string;
 let resources: Record<string, Resource>;
@@ -61,12 +63,14 @@ describe('serverless.yml, packaged by osls', () => {
     ).toEqual(FUNCTIONS.map((fn) => `parkflow-${STAGE}-${fn}`));
   });
 
-  it('keeps secrets out: TOP credentials are Secrets Manager references resolved by CloudFormation', () => {
+  it('keeps secrets out: the functions name the Secrets Manager secret they read, and hold no value of it', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       const vars = fn.Properties.Environment.Variables;
-      expect(vars.TOP_APP_SECRET).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_secret\}\}$/);
-      expect(vars.TOP_APP_KEY).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:app_key\}\}$/);
-      expect(vars.WEBHOOK_SECRETS).toMatch(/^\{\{resolve:secretsmanager:[\w/+=.@-]+:SecretString:webhook_secrets\}\}$/);
+      expect(vars.TOP_SECRET_ID).toBe('parkflow/top');
+      // No value, and no reference CloudFormation would resolve into one.
+      expect(JSON.stringify(vars)).not.toMatch(/resolve:|secretsmanager|ssm/);
+      for (const name of ['TOP_APP_SECRET', 'TOP_APP_KEY', 'WEBHOOK_SECRETS', 'IDEMPOTENCY_REDIS_URL'])
+        expect(vars).not.toHaveProperty(name);
       // Production refuses unsigned webhooks.
       expect(vars.NODE_ENV).toBe('production');
     }
@@ -151,7 +155,16 @@ describe('serverless.yml, packaged by osls', () => {
         (p: any) => p.PolicyDocument.Statement,
       );
       expect(new Set(references(statements))).toEqual(new Set([queue(), deadLetters(), logGroup, table]));
-      expect(JSON.stringify(statements)).not.toMatch(/"\*"|secretsmanager|ssm:/);
+      expect(JSON.stringify(statements)).not.toMatch(/"\*"|ssm:/);
+      // Secrets Manager: that one secret (its ARN ends in six random characters), read only.
+      const onSecrets = statements.filter((s: any) => JSON.stringify(s).includes('secretsmanager'));
+      expect(onSecrets).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: { 'Fn::Sub': SECRET_ARN },
+        },
+      ]);
       const sends = statements.find((s: any) => [s.Action].flat().includes('sqs:SendMessage'));
       expect(sends.Resource).toEqual([getAtt(queue()), getAtt(deadLetters())]);
       // Item reads and writes on that one table: no Scan, Query or table management.

@@ -24,3 +24,7 @@ export type DeliveryResult =
   | { kind: 'delivered'; request_id?: string | undefined; response: Record<string, unknown>; attempts: number }
   | { kind: 'rejected'; failure: TopFailure; attempts: number }
   | { kind: 'transient'; failure: TopFailure; attempts: number; retryAfterSeconds: number };
+
+/** TOP's code 25, "Invalid Signature": the app secret we signed with is not the one TOP holds. */
+export const signatureRefused = (result: DeliveryResult): boolean =>
+  result.kind === 'rejected' && result.failure.code === 25;

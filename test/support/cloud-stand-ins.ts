@@ -144,3 +144,49 @@ export const sentSqsMessages = (sqs: StandIn) =>
           MessageDeduplicationId?: string;
         },
     );
+
+/**
+ * Secrets Manager's JSON protocol (`X-Amz-Target: secretsmanager.GetSecretValue`): a secret's
+ * SecretString from `secrets`, ResourceNotFoundException for an unknown id, AccessDeniedException
+ * for one in `denied`. Both are changed by the tests as they go (a rotation, a revoked grant).
+ */
+export async function startSecretsManager(): Promise<
+  StandIn & { secrets: Map<string, string>; denied: Set<string>; reads: () => number }
+> {
+  const secrets = new Map<string, string>();
+  const denied = new Set<string>();
+  const error = (type: string, message: string) => ({
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+    body: JSON.stringify({ __type: type, message }),
+  });
+  const standIn = await startStandIn((req) => {
+    if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
+      return error('InvalidAction', 'no such action');
+    const { SecretId } = JSON.parse(req.body || '{}') as { SecretId?: string };
+    const id = SecretId ?? '';
+    if (denied.has(id))
+      return error(
+        'AccessDeniedException',
+        `User: arn:aws:sts::123456789012:assumed-role/parkflow is not authorized to perform: secretsmanager:GetSecretValue on resource: ${id}`,
+      );
+    const value = secrets.get(id);
+    if (value === undefined)
+      return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+      body: JSON.stringify({
+        ARN: `arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:${id}-AbCdEf`,
+        Name: id,
+        VersionId: randomUUID(),
+        SecretString: value,
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: Date.now() / 1000,
+      }),
+    };
+  });
+  const reads = () =>
+    standIn.requests.filter((r) => r.headers['x-amz-target'] === 'secretsmanager.GetSecretValue').length;
+  return Object.assign(standIn, { secrets, denied, reads });
+}
