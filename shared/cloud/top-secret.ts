@@ -5,7 +5,7 @@ import { logError } from '../log.js';
 
 type Env = Record<string, string | undefined>;
 
-/** What the secret named by TOP_SECRET_ID holds: the app secret, and optionally the app key and webhook secrets. */
+/** What the secret named by TOP_SECRET_ID holds (docs/decisions.md §8): the app secret, and optionally the app key and webhook secrets. */
 const topSecretSchema = z.object({
   app_secret: z.string().check(z.minLength(1)),
   app_key: z.optional(z.string()),
@@ -121,5 +121,5 @@ export function rereadTopSecret(env: Env): Promise<Env | undefined> {
   return result;
 }
 
-// Started as the bundle loads, while the platform is still starting the instance.
+// Started as the bundle loads, while the platform is still starting the instance (docs/decisions.md §11).
 if (process.env.TOP_SECRET_ID?.trim()) void withTopSecret(process.env).catch(() => {});

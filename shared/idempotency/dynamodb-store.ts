@@ -17,9 +17,17 @@ type Item = Record<string, AttributeValue>;
 const CONNECT_TIMEOUT_MS = 1_000;
 
 /**
- * Items: `pk` (the key), `status`, `token` (a claim's), `record` (a delivery's JSON), `expires_ms`
- * (when it stops counting, in ms) and `expiry` (the same in epoch seconds: the table's TTL
- * attribute). TTL deletes up to days late, so every condition and read compares `expires_ms`.
+ * With the table set, the SDK starts loading as the bundle does, while the platform is still
+ * starting the instance, rather than on the first event (docs/decisions.md §11).
+ */
+const loading = process.env.IDEMPOTENCY_DYNAMODB_TABLE?.trim() ? import('@aws-sdk/client-dynamodb') : undefined;
+loading?.catch(() => {});
+
+/**
+ * Items (docs/decisions.md §11): `pk` (the key), `status`, `token` (a claim's), `record` (a
+ * delivery's JSON), `expires_ms` (when it stops counting, in ms) and `expiry` (the same in epoch
+ * seconds: the table's TTL attribute). TTL deletes up to days late, so every condition and read
+ * compares `expires_ms`.
  */
 const CLAIMABLE = 'attribute_not_exists(pk) OR expires_ms < :now';
 
@@ -36,7 +44,7 @@ export class DynamoDbStore implements IdempotencyStore {
   /** `clientConfig` is for tests that aim one store elsewhere than the environment says. */
   constructor(table: string, clientConfig: DynamoDBClientConfig = {}) {
     this.#table = table;
-    this.#sdk = import('@aws-sdk/client-dynamodb').then((sdk) => ({
+    this.#sdk = (loading ?? import('@aws-sdk/client-dynamodb')).then((sdk) => ({
       sdk,
       client: new sdk.DynamoDBClient({
         // One retry: a second failure within the invocation's time is an outage, not a blip.

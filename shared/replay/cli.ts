@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { withTopSecret } from '../cloud/top-secret.js';
 import { loadConfig } from '../config.js';
 import { openStore } from '../idempotency/open-store.js';
 import { settled } from '../outcome.js';
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const settings = loadConfig();
+  const settings = loadConfig(await withTopSecret(process.env));
   const store = openStore(settings);
   const fromQueue = /^https?:\/\//.test(source);
   const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);
