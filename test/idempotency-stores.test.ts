@@ -9,9 +9,9 @@ import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
 import { DynamoDbStore } from '../shared/idempotency/dynamodb-store.js';
 import { RedisStore } from '../shared/idempotency/redis-store.js';
 import { type IdempotencyStore, MemoryStore } from '../shared/idempotency/store.js';
-import { DIST } from './support/bundles.js';
+import { coldStart, DIST, invokeHttp } from './support/bundles.js';
 import { AWS_TEST_SETTINGS, type Dynalite, startDynalite } from './support/dynalite.js';
-import { apigwHttp } from './support/events.js';
+import { apigwHttp, awsContext } from './support/events.js';
 import { validEvent } from './support/queue-events.js';
 import { queueEnv } from './support/queue-setup.js';
 import { type RedisServer, startRedis } from './support/redis.js';
@@ -51,8 +51,8 @@ interface Contender {
   open(port?: number): IdempotencyStore;
   /** Where the real server listens; memory has none. */
   port?: () => number;
-  /** The function's settings for this store; memory has none to share between processes. */
-  env?: () => Record<string, string>;
+  /** The function's settings for this store (at `port` instead, when given); memory has none to share. */
+  env?: (port?: number) => Record<string, string>;
 }
 
 const dynamoAt = (port?: number) =>
@@ -68,13 +68,17 @@ const contenders: Contender[] = [
     name: 'Redis',
     open: (port) => new RedisStore(port ? `redis://127.0.0.1:${port}` : redis.url),
     port: () => redis.port,
-    env: () => ({ IDEMPOTENCY_REDIS_URL: redis.url }),
+    env: (port) => ({ IDEMPOTENCY_REDIS_URL: port ? `redis://127.0.0.1:${port}` : redis.url }),
   },
   {
     name: 'DynamoDB',
     open: dynamoAt,
     port: () => Number(new URL(dynamo.endpoint).port),
-    env: () => ({ ...dynamo.env, IDEMPOTENCY_DYNAMODB_TABLE: dynamo.table }),
+    env: (port) => ({
+      ...dynamo.env,
+      ...(port ? { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` } : {}),
+      IDEMPOTENCY_DYNAMODB_TABLE: dynamo.table,
+    }),
   },
 ];
 
@@ -159,6 +163,24 @@ describe.each(contenders)('the $name store', (c) => {
     expect(Date.now() - started).toBeLessThan(3_000);
     await store.close();
   });
+
+  it.skipIf(!c.env)(
+    'a function whose store is unreachable or slow sends nothing, and answers before its deadline',
+    async () => {
+      const proxy = await startSlowProxy({ host: '127.0.0.1', port: c.port?.() ?? 0 }, 10_000);
+      proxies.push(proxy);
+      for (const port of [await closedPort(), proxy.port]) {
+        const handler = coldStart('arrive', queueEnv(sandbox, c.env?.(port)));
+        const started = Date.now();
+        // Two seconds left: the claim must give up within them, not when the store answers.
+        const answer = await invokeHttp(handler, apigwHttp(validEvent('arrive', ++n)), awsContext(2_000));
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(answer.statusCode).toBe(503);
+        expect(answer.json.error.code).toBe('idempotency_unavailable');
+      }
+      expect(sandbox.calls).toHaveLength(0);
+    },
+  );
 
   it.skipIf(!c.env)('two function processes racing on one event: exactly one sends', async () => {
     sandbox.addFault({ kind: 'slow', delayMs: 1_000 });
