@@ -1,16 +1,20 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { ConfigError } from '../config.js';
+import { lazy } from '../lazy.js';
 import { logError } from '../log.js';
 
 type Env = Record<string, string | undefined>;
 
 /** What the secret named by TOP_SECRET_ID holds (docs/decisions.md §8): the app secret, and optionally the app key and webhook secrets. */
-const topSecretSchema = z.object({
-  app_secret: z.string().check(z.minLength(1)),
-  app_key: z.optional(z.string()),
-  webhook_secrets: z.optional(z.string()),
-});
+const topSecretSchema = lazy(() =>
+  z.object({
+    app_secret: z.string().check(z.minLength(1)),
+    app_key: z.optional(z.string()),
+    webhook_secrets: z.optional(z.string()),
+  }),
+);
+type TopSecret = z.output<ReturnType<typeof topSecretSchema>>;
 
 /** A read that takes longer than this is a failure: a cold start must not hang on it. */
 const READ_TIMEOUT_MS = 3_000;
@@ -31,7 +35,7 @@ function readFailure(id: string, err: Error): ConfigError {
 }
 
 /** GetSecretValue with the SDK the Lambda runtime ships (not in the bundle); region and endpoint as every AWS SDK finds them. */
-async function readSecret(id: string): Promise<z.output<typeof topSecretSchema>> {
+async function readSecret(id: string): Promise<TopSecret> {
   let text: string | undefined;
   try {
     const sdk = await import('@aws-sdk/client-secrets-manager');
@@ -50,7 +54,7 @@ async function readSecret(id: string): Promise<z.output<typeof topSecretSchema>>
     // JSON.parse's message quotes the text: it is not repeated.
     parsed = undefined;
   }
-  const secret = z.safeParse(topSecretSchema, parsed);
+  const secret = z.safeParse(topSecretSchema(), parsed);
   if (!secret.success) {
     throw new ConfigError(
       `parkflow is not configured: the secret TOP_SECRET_ID names, "${id}", is not a JSON object with a non-empty "app_secret" (and optionally "app_key" and "webhook_secrets" as text).`,
@@ -60,7 +64,7 @@ async function readSecret(id: string): Promise<z.output<typeof topSecretSchema>>
 }
 
 /** The settings the secret supplies, over the environment's. */
-function merged(env: Env, secret: z.output<typeof topSecretSchema>): Env {
+function merged(env: Env, secret: TopSecret): Env {
   return {
     ...env,
     TOP_APP_SECRET: secret.app_secret,
@@ -69,7 +73,7 @@ function merged(env: Env, secret: z.output<typeof topSecretSchema>): Env {
   };
 }
 
-let pending: { id: string; read: Promise<z.output<typeof topSecretSchema>> } | undefined;
+let pending: { id: string; read: Promise<TopSecret> } | undefined;
 
 function start(id: string): NonNullable<typeof pending> {
   const read = readSecret(id);
