@@ -90,6 +90,16 @@ describe('npm run replay', () => {
     expect(sqs.queued.map((m) => JSON.parse(m.Body).outcome)).toEqual(['invalid']);
   });
 
+  it('answers a missing setting with one line naming it, not a stack trace', async () => {
+    const file = join(dir, 'one.jsonl');
+    writeFileSync(file, `${JSON.stringify(validEvent('arrive', 1))}\n`);
+    const before = sandbox.calls.length;
+    const result = await replay([file, '--function', 'arrive'], { ...queueEnv(sandbox), TOP_APP_SECRET: undefined });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^parkflow is not configured: TOP_APP_SECRET is not set[^\n]*$/);
+    expect(sandbox.calls).toHaveLength(before);
+  });
+
   it('says how to use it when called without a source', async () => {
     const result = await replay([], {});
     expect(result.code).toBe(2);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { withTopSecret } from '../cloud/top-secret.js';
-import { loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { openStore } from '../idempotency/open-store.js';
 import { settled } from '../outcome.js';
 import { closePools } from '../top/transport.js';
@@ -45,7 +45,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const settings = loadConfig(await withTopSecret(process.env));
+  let settings: Config;
+  try {
+    settings = loadConfig(await withTopSecret(process.env));
+  } catch (err) {
+    // A setting to fix: one line naming it, not a stack trace.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
   const store = openStore(settings);
   const fromQueue = /^https?:\/\//.test(source);
   const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);
