@@ -54,7 +54,7 @@ const MAX_ENTRIES = 10_000;
 
 /**
  * The default store: per instance, so it catches copies that reach the same instance (a webhook
- * retry, a redelivery to a warm function) and no others. Use Redis to share it across instances.
+ * retry, a redelivery to a warm function) and no others. Redis or DynamoDB share one across instances.
  */
 export class MemoryStore implements IdempotencyStore {
   #entries = new Map<string, { record: StoredRecord; expiresAt: number }>();
