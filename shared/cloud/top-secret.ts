@@ -125,5 +125,5 @@ export function rereadTopSecret(env: Env): Promise<Env | undefined> {
   return result;
 }
 
-// Started as the bundle loads, while the platform is still starting the instance (docs/decisions.md §11).
+// Started as the bundle loads, while the platform is still starting the instance (docs/decisions.md §12).
 if (process.env.TOP_SECRET_ID?.trim()) void withTopSecret(process.env).catch(() => {});

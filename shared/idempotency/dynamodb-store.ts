@@ -18,13 +18,13 @@ const CONNECT_TIMEOUT_MS = 1_000;
 
 /**
  * With the table set, the SDK starts loading as the bundle does, while the platform is still
- * starting the instance, rather than on the first event (docs/decisions.md §11).
+ * starting the instance, rather than on the first event (docs/decisions.md §12).
  */
 const loading = process.env.IDEMPOTENCY_DYNAMODB_TABLE?.trim() ? import('@aws-sdk/client-dynamodb') : undefined;
 loading?.catch(() => {});
 
 /**
- * Items (docs/decisions.md §11): `pk` (the key), `status`, `token` (a claim's), `record` (a
+ * Items (docs/decisions.md §12): `pk` (the key), `status`, `token` (a claim's), `record` (a
  * delivery's JSON), `expires_ms` (when it stops counting, in ms) and `expiry` (the same in epoch
  * seconds: the table's TTL attribute). TTL deletes up to days late, so every condition and read
  * compares `expires_ms`.
