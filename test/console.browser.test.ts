@@ -1,22 +1,21 @@
-// The console page in a real browser (Debian's chromium, driven by playwright-core) on a running stack.
-import { existsSync } from 'node:fs';
+// The console page in a real browser (the system's Chromium or the packaged one, driven by playwright-core)
+// on a running stack.
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../dev/stack/samples.js';
 import { type Stack, startStack } from '../dev/stack/stack.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { findChromium } from './support/chromium.js';
 
 let stack: Stack;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  const executablePath = await findChromium();
   [stack, browser] = await Promise.all([
     startStack({ env: {} }),
     chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       // A closed network: without these chromium waits on services it cannot reach.
       args: [
         '--no-sandbox',

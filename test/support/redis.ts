@@ -1,19 +1,40 @@
-// A real redis-server for the Redis store's tests: installed when missing, one per test file, on a free port.
+// A real redis-server for the Redis store's tests: installed (Debian's package) when missing, one per test file, on a free port.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function ensureInstalled(): void {
+const INSTALL_HINT = 'apt-get update && apt-get install redis-server, or put redis-server on PATH';
+
+const installed = () => {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
   } catch {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
-      stdio: 'inherit',
+    return false;
+  }
+};
+
+/**
+ * Installs Debian's redis-server when it is missing. Test files run in parallel, so the install holds a lock
+ * (flock) and looks again once it has it; the package lists are updated first, as a fresh machine has none.
+ */
+function ensureInstalled(): void {
+  if (installed()) return;
+  const script =
+    'command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server; }';
+  try {
+    execFileSync('flock', [join(tmpdir(), 'parkflow-redis-install.lock'), 'sh', '-c', script], {
+      stdio: 'pipe',
+      timeout: 300_000,
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
+  } catch (err) {
+    const why = (err as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1) || String(err);
+    throw new Error(`redis-server is missing and could not be installed (${why}): ${INSTALL_HINT}`);
   }
+  if (!installed()) throw new Error(`redis-server is still missing after apt-get: ${INSTALL_HINT}`);
 }
 
 const freePort = () =>
