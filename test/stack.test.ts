@@ -1,9 +1,12 @@
 // `npm start`'s stack run as a user runs it (a child process, on free ports), and `npm run send` against it.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_APP_SECRET } from '../dev/sandbox/index.js';
+import { sample } from '../dev/stack/samples.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -95,12 +98,30 @@ describe('npm start', () => {
     });
   });
 
-  it('npm run send --invalid shows the errors, and nothing reaches TOP', async () => {
+  it('npm run send --invalid shows the errors, exits 1, and nothing reaches TOP', async () => {
     const before = (await calls()).length;
-    const { stdout } = await send(['leave', '--invalid']);
+    const { code, stdout } = await send(['leave', '--invalid']).catch((err) => err);
+    expect(code).toBe(1);
     expect(stdout).toContain('400 Bad Request');
     expect(stdout).toContain('"code": "invalid_input"');
     expect((await calls()).length).toBe(before);
+  });
+
+  it('npm run replay -- --local replays a file to its sandbox, with its test app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parkflow-stack-'));
+    const file = join(dir, 'raw.jsonl');
+    writeFileSync(file, `${JSON.stringify(sample('arrive'))}\n`);
+    const before = (await calls()).length;
+    const sandboxPort = new URL(urls.sandbox).port;
+    const { stderr } = await run(process.execPath, ['scripts/replay.mjs', file, '--function', 'arrive', '--local'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, SANDBOX_PORT: sandboxPort },
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(stderr).toMatch(/Replayed 1 event\(s\):\n {2}delivered: 1/);
+    const received = await calls();
+    expect(received).toHaveLength(before + 1);
+    expect(received[0]).toMatchObject({ method: 'tmall.popupstore.park.backflow', signature: 'valid', status: 200 });
   });
 
   it('stops on SIGTERM', async () => {
@@ -109,19 +130,5 @@ describe('npm start', () => {
     await exited;
     await expect(fetch(`${urls.functions}/arrive`, { method: 'POST' })).rejects.toThrow();
     await expect(fetch(urls.console)).rejects.toThrow();
-  });
-});
-
-describe('npm run send on its own', () => {
-  it('says how to start the stack when nothing answers', async () => {
-    const failed = await send(['arrive'], '1').catch((err) => err);
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/Is the stack running\? Start it with npm start/);
-  });
-
-  it('names the functions when given an unknown one', async () => {
-    const failed = await send(['park']).catch((err) => err);
-    expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain('usage: npm run send -- <arrive|leave|pay|payinfo-sync> [--invalid]');
   });
 });

@@ -16,7 +16,7 @@ export interface Offline {
 
 export interface OfflineOptions {
   port: number;
-  /** serverless-offline's own Lambda invoke API; nothing here uses it, but it needs a free port. */
+  /** serverless-offline's own Lambda invoke API, where `npm run send -- --queue` delivers queue batches. */
   lambdaPort: number;
   /** The functions' environment: --localEnvironment hands it to them. */
   env: NodeJS.ProcessEnv;

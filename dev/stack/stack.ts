@@ -10,6 +10,8 @@ export interface StackOptions {
   port?: number;
   consolePort?: number;
   sandboxPort?: number;
+  /** serverless-offline's Lambda invoke API, which `npm run send -- --queue` posts queue batches to. */
+  lambdaPort?: number;
   /** Where TOP settings come from: your own keys if TOP_APP_KEY is set, else the built-in sandbox. */
   env?: NodeJS.ProcessEnv;
   /** Every line serverless-offline and the functions print. */
@@ -20,6 +22,8 @@ export interface Stack {
   /** The functions: POST {functionsUrl}/arrive, /leave, /pay, /payinfo-sync */
   functionsUrl: string;
   consoleUrl: string;
+  /** serverless-offline's Lambda invoke API: POST {lambdaUrl}/2015-03-31/functions/<name>/invocations */
+  lambdaUrl: string;
   sandbox: Sandbox;
   /** The gateway the functions call: the sandbox's, or TOP_GATEWAY_URL with your own keys. */
   gatewayUrl: string;
@@ -67,9 +71,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sandbox.onCall((call) => feed.addCall(call));
     const consoleServer = await startConsole({ port: options.consolePort ?? 0, feed, sandboxOrigin: sandbox.origin });
     closing.push(() => consoleServer.close());
+    const lambdaPort = options.lambdaPort || (await freePort());
     const offline = await startOffline({
       port: options.port || (await freePort()),
-      lambdaPort: await freePort(),
+      lambdaPort,
       env: top.env,
       onLine: (line) => {
         const event = functionLine(line);
@@ -81,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       functionsUrl: offline.url,
       consoleUrl: consoleServer.url,
+      lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
       sandbox,
       gatewayUrl: top.env.TOP_GATEWAY_URL ?? PRODUCTION_GATEWAY,
       appKey: top.env.TOP_APP_KEY ?? '',

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET } from '../../dev/sandbox/types.js';
+import { commandResult, UsageError } from '../../scripts/cli.js';
 import { withTopSecret } from '../cloud/top-secret.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { openStore } from '../idempotency/open-store.js';
 import { settled } from '../outcome.js';
 import { closePools } from '../top/transport.js';
@@ -9,13 +11,14 @@ import { progressBar } from './progress.js';
 import { type Replayed, replay } from './replay.js';
 import { fileItems, type ReplayItem, sqsItems } from './sources.js';
 
-const USAGE = `Usage: npm run replay -- <file | SQS queue URL> [--function <name>]
+const USAGE = `Usage: npm run replay -- <file | SQS queue URL> [--function <name>] [--local]
 
 Re-sends dead-lettered events through the same pipeline as the functions (validation,
 idempotency, TOP). <file> holds one dead letter (or raw event body) a line, or a JSON array;
 an SQS queue URL is drained, and each message replayed successfully is deleted from it.
 --function names the function for raw event bodies (arrive, leave, pay, payinfo-sync).
-Settings come from the environment, as in the functions (TOP_*, IDEMPOTENCY_REDIS_URL).`;
+Settings come from the environment, as in the functions (TOP_*, IDEMPOTENCY_REDIS_URL);
+--local replays to the sandbox of the running npm start instead (SANDBOX_PORT, default 3002).`;
 
 function summarise(replayed: Replayed[]): string {
   const counts = new Map<string, number>();
@@ -34,26 +37,49 @@ function summarise(replayed: Replayed[]): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The settings of the functions under npm start: its sandbox's test app, after checking the sandbox answers. */
+async function localSettings() {
+  const origin = `http://127.0.0.1:${process.env.SANDBOX_PORT || 3002}`;
+  try {
+    await fetch(`${origin}/_admin/faults`);
+  } catch {
+    throw new UsageError(
+      `nothing answers at ${origin}: start the stack with npm start, or set SANDBOX_PORT to its port`,
+    );
+  }
+  return loadConfig({
+    ...process.env,
+    TOP_APP_KEY: SANDBOX_APP_KEY,
+    TOP_APP_SECRET: SANDBOX_APP_SECRET,
+    TOP_GATEWAY_URL: `${origin}/router/rest`,
+  });
+}
+
+async function configured() {
+  try {
+    return loadConfig(await withTopSecret(process.env));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new UsageError(
+      `${err.message} Set them in the environment, or pass --local to replay to npm start's sandbox.`,
+    );
+  }
+}
+
+export const main = (argv: string[]) => commandResult(() => replayCommand(argv));
+
+async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { function: { type: 'string' }, help: { type: 'boolean' } },
+    options: { function: { type: 'string' }, help: { type: 'boolean' }, local: { type: 'boolean' } },
   });
   const [source] = positionals;
   if (values.help || !source) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  let settings: Config;
-  try {
-    settings = loadConfig(await withTopSecret(process.env));
-  } catch (err) {
-    // A setting to fix: one line naming it, not a stack trace.
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    return 2;
-  }
+  const settings = values.local ? await localSettings() : await configured();
   const store = openStore(settings);
   const fromQueue = /^https?:\/\//.test(source);
   const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);

@@ -1,9 +1,9 @@
 // A real redis-server for the Redis store's tests: installed (Debian's package) when missing, one per test file, on a free port.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 const INSTALL_HINT = 'apt-get update && apt-get install redis-server, or put redis-server on PATH';
 
@@ -36,16 +36,6 @@ function ensureInstalled(): void {
   }
   if (!installed()) throw new Error(`redis-server is still missing after apt-get: ${INSTALL_HINT}`);
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 export interface RedisServer {
   url: string;
