@@ -88,6 +88,17 @@ describe('npm start', () => {
     expect(text).not.toContain('15988855789');
   });
 
+  it('answers a GET or PUT on a function with its 405 JSON error, as deployed', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const res = await fetch(`${urls.functions}/arrive`, { method });
+      expect([res.status, res.headers.get('allow'), await res.json()]).toEqual([
+        405,
+        'POST',
+        { ok: false, error: { code: 'method_not_allowed', message: 'POST the event as JSON.' } },
+      ]);
+    }
+  });
+
   it('npm run send posts a sample and prints the answer', async () => {
     const { stdout } = await send(['payinfo-sync']);
     expect(stdout).toContain(`POST ${urls.functions}/payinfo-sync`);
