@@ -54,11 +54,30 @@ describe('npm run send', () => {
   it('names the functions when given an unknown one, and an unknown option', async () => {
     expect(failure(await tsx('dev/stack/send.ts', ['park']))).toEqual({
       code: 2,
-      lines: ['error: usage: npm run send -- <arrive|leave|pay|payinfo-sync> [--invalid]'],
+      lines: [
+        'error: usage: npm run send -- <arrive|leave|pay|payinfo-sync> [--invalid] | npm run send -- <function> --queue [--count N] [--invalid K] [--fifo] [--platform aws|fc]',
+      ],
     });
     expect(failure(await tsx('dev/stack/send.ts', ['arrive', '--fast']))).toEqual({
       code: 2,
       lines: ["error: Unknown option '--fast'; --help lists the options."],
+    });
+  });
+
+  it('on the queue path, says how to start the stack, and which flags go together', async () => {
+    expect(failure(await tsx('dev/stack/send.ts', ['arrive', '--queue'], { LAMBDA_PORT: String(closed) }))).toEqual({
+      code: 1,
+      lines: [
+        `error: nothing answers at http://127.0.0.1:${closed}: cannot reach 127.0.0.1:${closed} (ECONNREFUSED). Is the stack running? Start it with npm start, or set LAMBDA_PORT to its port.`,
+      ],
+    });
+    expect(failure(await tsx('dev/stack/send.ts', ['arrive', '--invalid', '3']))).toEqual({
+      code: 2,
+      lines: ['error: --invalid K goes with --queue'],
+    });
+    expect(failure(await tsx('dev/stack/send.ts', ['arrive', '--queue', '--count', '5', '--invalid', '6']))).toEqual({
+      code: 2,
+      lines: ['error: --invalid 6 is more than --count 5'],
     });
   });
 

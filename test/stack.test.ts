@@ -14,14 +14,21 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The environment of a fresh shell: no TOP keys, so the stack uses its sandbox; every port free. */
 const shellEnv = (extra: Record<string, string> = {}) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', CONSOLE_PORT: '0', SANDBOX_PORT: '0', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    CONSOLE_PORT: '0',
+    SANDBOX_PORT: '0',
+    LAMBDA_PORT: '0',
+    ...extra,
+  };
   for (const name of Object.keys(env)) if (name.startsWith('TOP_')) delete env[name];
   return env;
 };
 
 let child: ChildProcess;
 let output = '';
-let urls: { functions: string; console: string; sandbox: string };
+let urls: { functions: string; console: string; sandbox: string; lambda: string };
 
 // What `npm start` runs once it has built the bundles (the tests' global setup has built them).
 beforeAll(async () => {
@@ -41,7 +48,12 @@ beforeAll(async () => {
     setTimeout(() => clearInterval(timer), 50_000);
   });
   const url = (label: string) => new RegExp(`^\\s+${label}\\s+(http://\\S+)`, 'm').exec(output)?.[1] ?? '';
-  urls = { functions: url('functions'), console: url('console'), sandbox: url('TOP sandbox') };
+  urls = {
+    functions: url('functions'),
+    console: url('console'),
+    sandbox: url('TOP sandbox'),
+    lambda: url('lambda API'),
+  };
 }, 60_000);
 
 afterAll(() => {
@@ -50,7 +62,11 @@ afterAll(() => {
 
 const calls = async () => (await fetch(`${new URL(urls.sandbox).origin}/_admin/calls`)).json() as Promise<any[]>;
 const send = (args: string[], port = new URL(urls.functions).port) =>
-  run('npm', ['run', '--silent', 'send', '--', ...args], { cwd: ROOT, env: { ...process.env, PORT: port } });
+  run('npm', ['run', '--silent', 'send', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: port, LAMBDA_PORT: new URL(urls.lambda).port },
+  });
+const consoleEvents = async () => (await (await fetch(`${urls.console}/api/events`)).json()) as any[];
 
 describe('npm start', () => {
   it('prints where the functions, the console and the sandbox are', () => {
@@ -133,6 +149,40 @@ describe('npm start', () => {
     const received = await calls();
     expect(received).toHaveLength(before + 1);
     expect(received[0]).toMatchObject({ method: 'tmall.popupstore.park.backflow', signature: 'valid', status: 200 });
+  });
+
+  it('npm run send --queue delivers SQS batches through the Lambda invoke API and prints the batchItemFailures', async () => {
+    const { code, stdout } = await send(['arrive', '--queue', '--count', '20', '--invalid', '3']).catch((err) => err);
+    expect(code).toBe(1);
+    const failures = [...stdout.matchAll(/^batch \d: 10 record\(s\): (.*)$/gm)].flatMap(
+      ([, answer]) => JSON.parse(answer).batchItemFailures as { itemIdentifier: string }[],
+    );
+    expect(failures).toHaveLength(3);
+    expect(stdout).toContain('17 done, 3 failed');
+    const queued = (await consoleEvents()).filter((e) => e.trigger === 'sqs');
+    expect(queued).toHaveLength(20);
+    expect(new Set(queued.map((e) => e.platform_request_id)).size).toBe(2);
+    const invalid = queued.filter((e) => e.outcome === 'invalid').map((e) => e.record_id);
+    expect(invalid.sort()).toEqual(failures.map((f) => f.itemIdentifier).sort());
+  });
+
+  it('npm run send --queue --fifo and --platform fc send a FIFO batch and an FC EventBridge batch', async () => {
+    const fifo = await send(['pay', '--queue', '--fifo', '--count', '4']);
+    expect(fifo.stdout).toContain('4 SQS FIFO record(s)');
+    expect(fifo.stdout).toContain('batch 1: 4 record(s): {"batchItemFailures":[]}');
+    const fc = await send(['leave', '--queue', '--platform', 'fc', '--count', '3', '--invalid', '1']).catch((e) => e);
+    expect(fc.code).toBe(1);
+    expect(fc.stdout).toMatch(
+      /batch 1: 3 record\(s\): the invocation failed, so the platform retries the whole batch: 1 of 3 records are not done/,
+    );
+    const events = await consoleEvents();
+    expect(events.filter((e) => e.trigger === 'sqs-fifo' && e.outcome === 'delivered')).toHaveLength(4);
+    expect(
+      events
+        .filter((e) => e.trigger === 'eventbridge-mns')
+        .map((e) => e.outcome)
+        .sort(),
+    ).toEqual(['delivered', 'delivered', 'invalid']);
   });
 
   it('stops on SIGTERM', async () => {

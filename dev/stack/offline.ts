@@ -8,6 +8,9 @@ const OSLS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 const READY = /Server ready: (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
 
+/** A function's name in serverless-offline's Lambda invoke API: service, stage and function, as on AWS. */
+export const lambdaName = (fn: string) => `parkflow-local-${fn}`;
+
 export interface Offline {
   /** Where the functions' HTTP API routes are, e.g. http://127.0.0.1:3000 */
   url: string;
