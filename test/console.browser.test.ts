@@ -2,6 +2,8 @@
 // on a running stack.
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqsEvent } from '../dev/queue-events.js';
+import { lambdaName } from '../dev/stack/offline.js';
 import { sample } from '../dev/stack/samples.js';
 import { type Stack, startStack } from '../dev/stack/stack.js';
 import { findChromium } from './support/chromium.js';
@@ -94,5 +96,122 @@ describe('the console', () => {
     expect(await visible()).toEqual(['arrive']);
     await page.selectOption('#function-filter', '');
     expect(await visible()).toEqual(['pay', 'leave', 'arrive']);
+  });
+
+  it('charts events per outcome over time, drawn in the page (a screenshot has the bars)', async () => {
+    const bars = page.locator('#chart rect');
+    const counted = async (outcome: string) =>
+      (
+        await bars.evaluateAll(
+          (rects, o) =>
+            rects.filter((r) => r.getAttribute('data-outcome') === o).map((r) => Number(r.getAttribute('data-count'))),
+          outcome,
+        )
+      ).reduce((a, b) => a + b, 0);
+    await expect.poll(() => counted('delivered')).toBe(2);
+    expect(await counted('transient')).toBe(1);
+    const png = await page.locator('#chart').screenshot();
+    // The screenshot's pixels, read back through a canvas: how many are each outcome's colour.
+    const pixels = await page.evaluate(async (base64) => {
+      const browser = globalThis as any; // runs in the page
+      const image = new browser.Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = Object.assign(browser.document.createElement('canvas'), {
+        width: image.width,
+        height: image.height,
+      });
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const data: Uint8ClampedArray = context.getImageData(0, 0, image.width, image.height).data;
+      const near = (i: number, [r, g, b]: number[]) =>
+        Math.abs((data[i] as number) - (r as number)) +
+          Math.abs((data[i + 1] as number) - (g as number)) +
+          Math.abs((data[i + 2] as number) - (b as number)) <
+        30;
+      const count = { delivered: 0, transient: 0, total: data.length / 4 };
+      for (let i = 0; i < data.length; i += 4) {
+        if (near(i, [0x2a, 0x9d, 0x4b])) count.delivered++;
+        if (near(i, [0x8e, 0x44, 0xad])) count.transient++;
+      }
+      return count;
+    }, png.toString('base64'));
+    expect(pixels.delivered).toBeGreaterThan(100);
+    expect(pixels.transient).toBeGreaterThan(50);
+    expect(pixels.delivered + pixels.transient).toBeLessThan(pixels.total / 2);
+  });
+
+  it('shows TOP latency p50 and p99 per function', async () => {
+    const rows = page.locator('#latency .latency-row');
+    await expect
+      .poll(() => rows.evaluateAll((g) => g.map((r) => r.getAttribute('data-function'))))
+      .toEqual(['arrive', 'leave', 'pay']);
+    for (const row of await rows.all()) {
+      const [p50, p99] = [Number(await row.getAttribute('data-p50')), Number(await row.getAttribute('data-p99'))];
+      expect(p50).toBeGreaterThanOrEqual(0);
+      expect(p99).toBeGreaterThanOrEqual(p50);
+      expect(await row.textContent()).toContain(`p50 ${p50} ms · p99 ${p99} ms`);
+    }
+  });
+
+  it('sends a sample, an edited event and a broken one from the form', async () => {
+    await page.selectOption('#send-function', 'payinfo-sync');
+    await expect.poll(() => page.inputValue('#send-body')).toContain('"order_id"');
+    await page.click('#send-submit');
+    await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^200\n\{\n {2}"ok": true/);
+    await expect.poll(() => page.locator('details.event').first().getAttribute('data-function')).toBe('payinfo-sync');
+
+    await page.selectOption('#send-function', 'pay');
+    await expect.poll(() => page.inputValue('#send-body')).toContain('"park_duration"');
+    const edited = { ...JSON.parse(await page.inputValue('#send-body')), park_duration: 999 };
+    await page.fill('#send-body', JSON.stringify(edited));
+    await page.click('#send-submit');
+    await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^200\n/);
+    expect(stack.sandbox.calls.at(-1)?.params).toMatchObject({ action: 'pay', park_duration: '999' });
+
+    await page.click('#send-invalid');
+    await expect.poll(() => page.inputValue('#send-body')).toContain('-5');
+    await page.click('#send-submit');
+    await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^400\n[^]*"invalid_input"/);
+    await expect.poll(() => page.locator('details.event').first().getAttribute('data-outcome')).toBe('invalid');
+  });
+
+  it('filters duplicates: the same event sent twice from the form', async () => {
+    await page.selectOption('#send-function', 'leave');
+    await expect.poll(() => page.inputValue('#send-body')).toContain('"end_time"');
+    for (let i = 0; i < 2; i++) {
+      await page.click('#send-submit');
+      await expect.poll(() => page.locator('details.event[data-function="leave"]').count()).toBe(2 + i);
+    }
+    await page.selectOption('#outcome-filter', 'duplicate');
+    const visible = () =>
+      page
+        .locator('details.event:visible')
+        .evaluateAll((rows) =>
+          rows.map((r) => [r.getAttribute('data-function'), r.querySelector('.outcome')?.textContent]),
+        );
+    expect(await visible()).toEqual([['leave', 'duplicate']]);
+    await page.selectOption('#outcome-filter', '');
+  });
+
+  it('shows queue records with their trigger and batch, and the failed ones', async () => {
+    const batch = await sqsEvent(
+      [{ body: sample('arrive', { now: Date.now() - 60_000 }) }, { body: sample('arrive', { invalid: true }) }],
+      { queue: 'parkflow-arrive' },
+    );
+    const res = await fetch(`${stack.lambdaUrl}/2015-03-31/functions/${lambdaName('arrive')}/invocations`, {
+      method: 'POST',
+      body: JSON.stringify(batch),
+    });
+    const failed = batch.Records[1]?.messageId;
+    expect(await res.json()).toEqual({ batchItemFailures: [{ itemIdentifier: failed }] });
+    const queued = page.locator('details.event[data-batch]');
+    await expect.poll(() => queued.count()).toBe(2);
+    const batchId = await queued.first().getAttribute('data-batch');
+    expect(await queued.locator('.trigger').allTextContents()).toEqual(['sqs', 'sqs']);
+    expect(await queued.locator('.batch').allTextContents()).toEqual(Array(2).fill(` · batch ${batchId?.slice(0, 8)}`));
+    expect(await page.locator('#dead-letters li').allTextContents()).toEqual([
+      `arrive · sqs · batch ${batchId?.slice(0, 8)} · record ${failed} · invalid`,
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sendError, sendJson, sendText } from '../sandbox/http-util.js';
 import type { EventFeed } from './feed.js';
+import { FUNCTION_NAMES, sample } from './samples.js';
 
 const PAGE = readFileSync(join(import.meta.dirname, 'console.html'), 'utf8');
 const HEARTBEAT_MS = 15_000;
@@ -16,27 +17,35 @@ export interface ConsoleServer {
 /**
  * The console: the page at `/`, its live feed of events at `/events` (Server-Sent Events, every
  * event so far first), the same as JSON at `/api/events` (newest first), and the sandbox's admin
- * API passed through at `/_admin/…`, so the page's fault switches are the sandbox's own.
+ * API passed through at `/_admin/…`, so the page's fault switches are the sandbox's own. Its form
+ * posts to `/send/<function>`, passed through to the functions, with samples from `/api/samples`.
  */
 export async function startConsole(options: {
   port: number;
   feed: EventFeed;
   sandboxOrigin: string;
+  functionsOrigin: string;
 }): Promise<ConsoleServer> {
-  const { feed, sandboxOrigin } = options;
+  const { feed, sandboxOrigin, functionsOrigin } = options;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://console.invalid').pathname;
-    if (path.startsWith('/_admin')) {
-      const upstream = request(`${sandboxOrigin}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+    const pass = (url: string, unreachable: string) => {
+      const upstream = request(url, { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
-      upstream.on('error', (err) => sendError(res, 502, 'sandbox_unreachable', err.message));
+      upstream.on('error', (err) => sendError(res, 502, unreachable, err.message));
       req.pipe(upstream);
-      return;
-    }
+    };
+    if (path.startsWith('/_admin')) return pass(`${sandboxOrigin}${req.url}`, 'sandbox_unreachable');
+    if (path.startsWith('/send/'))
+      return pass(`${functionsOrigin}/${path.slice('/send/'.length)}`, 'functions_unreachable');
     if (req.method !== 'GET') return sendError(res, 405, 'method_not_allowed', 'the console only serves GET');
     if (path === '/') return sendText(res, 200, PAGE, 'text/html;charset=UTF-8');
+    if (path === '/api/samples') {
+      const samples = FUNCTION_NAMES.map((fn) => [fn, { valid: sample(fn), invalid: sample(fn, { invalid: true }) }]);
+      return sendJson(res, 200, Object.fromEntries(samples));
+    }
     if (path === '/api/events') return sendJson(res, 200, feed.events().toReversed());
     if (path === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream;charset=UTF-8', 'cache-control': 'no-cache' });

@@ -8,6 +8,13 @@ export interface FunctionLine {
   trigger: string;
   outcome: string;
   latency_ms: number;
+  /** The time TOP took, retries included; absent when TOP was not called. */
+  top_latency_ms?: number;
+  /** The invocation: on a queue trigger, the batch the record came in. */
+  platform_request_id?: string;
+  record_id?: string;
+  /** On a queue: put in the dead-letter destination. */
+  dead_lettered?: boolean;
   /** Masked by the function. */
   car_no?: string;
   attempts?: number;

@@ -69,11 +69,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const top = topSettings(env, sandbox);
     const feed = new EventFeed();
     sandbox.onCall((call) => feed.addCall(call));
-    const consoleServer = await startConsole({ port: options.consolePort ?? 0, feed, sandboxOrigin: sandbox.origin });
+    const port = options.port || (await freePort());
+    const consoleServer = await startConsole({
+      port: options.consolePort ?? 0,
+      feed,
+      sandboxOrigin: sandbox.origin,
+      functionsOrigin: `http://127.0.0.1:${port}`,
+    });
     closing.push(() => consoleServer.close());
     const lambdaPort = options.lambdaPort || (await freePort());
     const offline = await startOffline({
-      port: options.port || (await freePort()),
+      port,
       lambdaPort,
       env: top.env,
       onLine: (line) => {
