@@ -172,7 +172,7 @@ describe('the console', () => {
     await page.click('#send-invalid');
     await expect.poll(() => page.inputValue('#send-body')).toContain('-5');
     await page.click('#send-submit');
-    await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^400\n[^]*"invalid_input"/);
+    await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^400\n[\s\S]*"invalid_input"/);
     await expect.poll(() => page.locator('details.event').first().getAttribute('data-outcome')).toBe('invalid');
   });
 
