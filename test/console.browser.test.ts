@@ -163,7 +163,12 @@ describe('the console', () => {
 
     await page.selectOption('#send-function', 'pay');
     await expect.poll(() => page.inputValue('#send-body')).toContain('"park_duration"');
-    const edited = { ...JSON.parse(await page.inputValue('#send-body')), park_duration: 999 };
+    // Another time too: the sample's is the second the earlier pay was sent in, which would make it a duplicate.
+    const edited = {
+      ...JSON.parse(await page.inputValue('#send-body')),
+      park_duration: 999,
+      pay_time: Date.now() - 3_600_000,
+    };
     await page.fill('#send-body', JSON.stringify(edited));
     await page.click('#send-submit');
     await expect.poll(() => page.locator('#send-answer').textContent()).toMatch(/^200\n/);
