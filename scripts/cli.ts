@@ -29,7 +29,7 @@ export function networkFailure(err: unknown): string | undefined {
 }
 
 /** One line for an error: Node's system errors in plain words, anything else by the first line of its message. */
-export function describeError(err: unknown): string {
+function describeError(err: unknown): string {
   const e = (err ?? {}) as SystemError & { message?: string };
   if (e.code === 'ENOENT' && e.path) return `${e.path}: no such file`;
   if (e.code === 'EACCES' && e.path) return `${e.path}: permission denied`;
@@ -39,7 +39,7 @@ export function describeError(err: unknown): string {
 }
 
 /** The exit code for an error: 2 for a usage mistake, 1 for anything else. */
-export const exitCodeOf = (err: unknown) =>
+const exitCodeOf = (err: unknown) =>
   err instanceof UsageError || (err as SystemError)?.code?.startsWith('ERR_PARSE_ARGS_') ? 2 : 1;
 
 type Body = () => Promise<number | undefined> | number | undefined;
