@@ -220,3 +220,25 @@ describe('the console', () => {
     ]);
   });
 });
+
+describe('finding a Chromium', () => {
+  const withChromePath = async (path: string) => {
+    const before = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = path;
+    try {
+      return await findChromium().catch((err: Error) => err.message);
+    } finally {
+      if (before === undefined) delete process.env.CHROME_PATH;
+      else process.env.CHROME_PATH = before;
+    }
+  };
+
+  it('names what to install when CHROME_PATH is wrong or its browser does not start', async () => {
+    expect(await withChromePath('/nonexistent/chrome')).toBe(
+      'CHROME_PATH=/nonexistent/chrome does not exist: apt-get install chromium, or set CHROME_PATH to a Chromium or Chrome binary',
+    );
+    expect(await withChromePath('/bin/false')).toMatch(
+      /^\/bin\/false does not start \(.*\): apt-get install chromium, or set CHROME_PATH to a Chromium or Chrome binary$/,
+    );
+  });
+});
