@@ -107,13 +107,6 @@ describe('npm run sign', () => {
 });
 
 describe('npm run replay', () => {
-  it('names the settings, and --local, when parkflow is not configured', async () => {
-    const ran = failure(await replay([join(dir, 'x.jsonl')]));
-    expect(ran.code).toBe(2);
-    expect(ran.lines).toHaveLength(1);
-    expect(ran.lines[0]).toMatch(/^error: parkflow is not configured: TOP_APP_KEY is not set.*pass --local/);
-  });
-
   const configured = { TOP_APP_KEY: '12345678', TOP_APP_SECRET: 'x', TOP_GATEWAY_URL: `http://127.0.0.1:1/router` };
 
   it('asks for --function when a file holds raw event bodies', async () => {

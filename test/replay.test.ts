@@ -96,7 +96,9 @@ describe('npm run replay', () => {
     const before = sandbox.calls.length;
     const result = await replay([file, '--function', 'arrive'], { ...queueEnv(sandbox), TOP_APP_SECRET: undefined });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^parkflow is not configured: TOP_APP_SECRET is not set[^\n]*$/);
+    expect(result.stderr.trim()).toMatch(
+      /^error: parkflow is not configured: TOP_APP_SECRET is not set[^\n]*pass --local to replay to npm start's sandbox\.$/,
+    );
     expect(sandbox.calls).toHaveLength(before);
   });
 
