@@ -1,4 +1,4 @@
-// Queue trigger events shaped field for field as the platforms deliver them (docs/platforms.md §3, §6–§8):
+// Queue trigger events shaped field for field as the platforms deliver them (docs/platforms.md §3, §6–§8, §10):
 // `npm run send -- --queue` sends them to the local stack, and the tests hand them to the bundles.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 

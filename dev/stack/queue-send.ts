@@ -1,7 +1,7 @@
-// `npm run send -- <function> --queue`: the queue path of the running stack. Samples go in batches of
-// ten (serverless.yml's batchSize) to serverless-offline's Lambda invoke API, which runs the same
-// bundles as the HTTP routes: an SQS event (standard or FIFO), or with --platform fc the array of
-// CloudEvents that an FC EventBridge-backed trigger hands over in batch mode.
+// `npm run send -- <function> --queue`: the queue path of the running stack. Samples go in batches
+// of ten (serverless.yml's batchSize) to serverless-offline's Lambda invoke API (docs/platforms.md
+// §10), which runs the same bundles as the HTTP routes: an SQS event (standard or FIFO), or with
+// --platform fc the array of CloudEvents that an FC EventBridge-backed trigger hands over in batch mode.
 import { randomUUID } from 'node:crypto';
 import { eventBridgeEvent, sqsEvent } from '../queue-events.js';
 import { lambdaName } from './offline.js';
