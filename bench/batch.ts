@@ -1,6 +1,8 @@
 // Row 4: one 500-record SQS batch to a warm instance (arrive): wall time, and the most requests
 // in flight toward TOP, read at the gateway, with TOP answering at once and in 20 ms.
-import { type FunctionName, sample } from '../dev/stack/samples.js';
+
+import { sample } from '../dev/stack/samples.js';
+import type { FunctionName } from '../shared/registry.js';
 import { sqsEvent } from '../test/support/queue-events.js';
 import { HOST, runChild } from './child.js';
 import type { ContenderName } from './contenders.js';

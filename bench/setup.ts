@@ -1,7 +1,8 @@
 // What every benchmark row shares: the sandbox gateway, the bundles, the events and each instance's settings.
 
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, type Sandbox } from '../dev/sandbox/index.js';
-import { type FunctionName, sample } from '../dev/stack/samples.js';
+import { sample } from '../dev/stack/samples.js';
+import type { FunctionName } from '../shared/registry.js';
 import { apigwHttp } from '../test/support/events.js';
 import type { Bundles, ContenderName } from './contenders.js';
 

@@ -1,5 +1,6 @@
-import { backflow } from '../shared/apis.js';
 import { createHandler } from '../shared/handler.js';
+import { backflow } from '../shared/schemas/backflow.js';
 
 /** Reports a car's exit (end_time) to tmall.popupstore.park.backflow. */
-export const handler = createHandler(backflow('leave'));
+export const api = backflow('leave');
+export const handler = createHandler(api);

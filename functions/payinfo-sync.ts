@@ -1,5 +1,6 @@
-import { payinfoSync } from '../shared/apis.js';
 import { createHandler } from '../shared/handler.js';
+import { payinfoSync } from '../shared/schemas/payinfo.js';
 
 /** Reports a pay order or refund to taobao.taojie.parking.order.payinfo.sync. */
-export const handler = createHandler(payinfoSync);
+export const api = payinfoSync;
+export const handler = createHandler(api);

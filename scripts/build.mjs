@@ -1,17 +1,15 @@
 // Builds one self-contained CommonJS bundle per function: dist/<name>/index.js and dist/<name>.zip.
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { zipSync } from 'fflate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-export const FUNCTIONS = readdirSync(join(root, 'functions'))
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => basename(f, '.ts'))
-  .sort();
+/** The registered functions (shared/functions.json), each bundled from its functions/<name>.ts. */
+export const FUNCTIONS = Object.keys(JSON.parse(readFileSync(join(root, 'shared', 'functions.json'), 'utf8')));
 
 /**
  * undici's Pool reaches code we never run: the HTTP/2 client (we never set allowH2), the fetch body

@@ -1,4 +1,4 @@
-import { type Checked, check, type ParkApi } from './apis.js';
+import { type Checked, check, type ParkApi } from './api.js';
 import { runBatch } from './batch.js';
 import { parseBody } from './body.js';
 import type { Config } from './config.js';

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
-import { backflow, check, type ParkApi, payinfoSync } from '../shared/apis.js';
+import { loadApis } from '../scripts/apis.js';
+import { check, type ParkApi } from '../shared/api.js';
 import { parseBody } from '../shared/body.js';
 import { createHandler, resetConfig } from '../shared/handler.js';
 import { formatTopTime } from '../shared/top/time.js';
@@ -16,7 +17,7 @@ import { type Captured, captureLogs } from './support/output.js';
 import { eventBridgeEvent, fcAsync, mnsTopicJson, sqsEvent } from './support/queue-events.js';
 import { SECRET, signed, WEBHOOK_ENV } from './support/webhook.js';
 
-const APIS: ParkApi[] = [backflow('arrive'), backflow('leave'), backflow('pay'), payinfoSync];
+const APIS = await loadApis();
 const HANDLERS = Object.fromEntries(APIS.map((api) => [api.name, createHandler(api)]));
 type Name = keyof typeof HANDLERS;
 

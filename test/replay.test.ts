@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function replay(args: string[], env: Record<string, string | undefined>) {
   const clean = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-  return run(process.execPath, [join(ROOT, 'scripts', 'replay.mjs'), ...args], { env: clean, cwd: ROOT }).then(
+  return run(process.execPath, [join(ROOT, 'scripts', 'replay', 'run.mjs'), ...args], { env: clean, cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

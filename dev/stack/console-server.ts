@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FUNCTION_NAMES } from '../../shared/registry.js';
 import { sendError, sendJson, sendText } from '../sandbox/http-util.js';
 import type { EventFeed } from './feed.js';
-import { FUNCTION_NAMES, sample } from './samples.js';
+import { sample } from './samples.js';
 
 const PAGE = readFileSync(join(import.meta.dirname, 'console.html'), 'utf8');
 const HEARTBEAT_MS = 15_000;

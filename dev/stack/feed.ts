@@ -1,4 +1,4 @@
-import { backflow, payinfoSync } from '../../shared/apis.js';
+import { isFunctionName, methodOf } from '../../shared/registry.js';
 import type { SandboxCall } from '../sandbox/index.js';
 import { type MaskedCall, maskCall } from './mask-call.js';
 
@@ -37,10 +37,6 @@ export interface ConsoleEvent extends FunctionLine {
   method: string | undefined;
   calls: MaskedCall[];
 }
-
-const METHODS = new Map(
-  [backflow('arrive'), backflow('leave'), backflow('pay'), payinfoSync].map((a) => [a.name, a.method]),
-);
 
 /** Reads a function's event line from its output; undefined for any other line. */
 export function functionLine(text: string): FunctionLine | undefined {
@@ -94,7 +90,13 @@ export class EventFeed {
 
   /** A function's event line: it claims the calls made for it so far. */
   addLine(line: FunctionLine, at: number = Date.now()): ConsoleEvent {
-    const event: ConsoleEvent = { ...line, id: `e${++this.#seq}`, at, method: METHODS.get(line.function), calls: [] };
+    const event: ConsoleEvent = {
+      ...line,
+      id: `e${++this.#seq}`,
+      at,
+      method: isFunctionName(line.function) ? methodOf(line.function) : undefined,
+      calls: [],
+    };
     event.calls = this.#unclaimed.filter((call) => belongs(call, event));
     this.#unclaimed = this.#unclaimed.filter((call) => !event.calls.includes(call));
     this.#events.push(event);

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { exitWith, UsageError } from '../../scripts/cli.js';
-import { curlFor, FUNCTION_NAMES } from './samples.js';
+import { FUNCTION_NAMES } from '../../shared/registry.js';
+import { curlFor } from './samples.js';
 import { startStack } from './stack.js';
 
 const ENV_FILE = join(import.meta.dirname, '..', '..', '.env');

@@ -3,9 +3,10 @@
 // §10), which runs the same bundles as the HTTP routes: an SQS event (standard or FIFO), or with
 // --platform fc the array of CloudEvents that an FC EventBridge-backed trigger hands over in batch mode.
 import { randomUUID } from 'node:crypto';
+import type { FunctionName } from '../../shared/registry.js';
 import { eventBridgeEvent, sqsEvent } from '../queue-events.js';
 import { lambdaName } from './offline.js';
-import { type FunctionName, sample } from './samples.js';
+import { sample } from './samples.js';
 
 export interface QueueSend {
   name: FunctionName;

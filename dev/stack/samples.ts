@@ -1,7 +1,5 @@
 /** Realistic events for each function, and broken ones that show the errors. */
-
-export const FUNCTION_NAMES = ['arrive', 'leave', 'pay', 'payinfo-sync'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+import type { FunctionName } from '../../shared/registry.js';
 
 type Body = Record<string, unknown>;
 
@@ -30,9 +28,6 @@ const INVALID: Record<FunctionName, Body> = {
   pay: { mall_id: 123, car_no: '浙A12345', pay_time: '2026-11-22 12:25:00', park_duration: -5 },
   'payinfo-sync': { order_id: 'BK1', park_id: 'p123456', car_no: '浙A12345', pay_time: 0, order_type: 3, pay_fee: 9.5 },
 };
-
-export const isFunctionName = (name: string | undefined): name is FunctionName =>
-  (FUNCTION_NAMES as readonly (string | undefined)[]).includes(name);
 
 export function sample(name: FunctionName, options: { invalid?: boolean; now?: number } = {}): Body {
   return options.invalid ? INVALID[name] : VALID[name](options.now ?? Date.now());

@@ -4,10 +4,11 @@
 // (queue-send.ts), to LAMBDA_PORT.
 import { parseArgs } from 'node:util';
 import { networkFailure, runCommand, UsageError } from '../../scripts/cli.js';
+import { FUNCTION_NAMES, isFunctionName } from '../../shared/registry.js';
 import { parseSecrets } from '../../shared/webhook/secrets.js';
 import { signWebhook } from '../../shared/webhook/signature.js';
 import { sendToQueue } from './queue-send.js';
-import { FUNCTION_NAMES, isFunctionName, sample } from './samples.js';
+import { sample } from './samples.js';
 
 const USAGE = `usage: npm run send -- <${FUNCTION_NAMES.join('|')}> [--invalid]
        npm run send -- <function> --queue [--count N] [--invalid K] [--fifo] [--platform aws|fc]`;

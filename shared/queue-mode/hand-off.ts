@@ -1,4 +1,4 @@
-import type { ParkApi } from '../apis.js';
+import type { ParkApi } from '../api.js';
 import { fcContextOf } from '../cloud/fc-context.js';
 import { invokeAsync } from '../cloud/fc-invoke.js';
 import { sendSqsMessage } from '../cloud/sqs.js';

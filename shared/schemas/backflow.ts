@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defineApi } from '../api.js';
 import { date } from './dates.js';
 import { integer, text } from './field.js';
 import { JAVA_LONG_MAX, jsonObject, mallId, mobile, plate } from './parking.js';
@@ -49,3 +50,15 @@ export function backflowSchema(action: Action) {
 }
 
 export type BackflowInput = z.output<ReturnType<typeof backflowSchema>>;
+
+/** The time that makes an arrival, exit or payment of one car at one mall a distinct event. */
+const EVENT_TIME = { arrive: 'start_time', leave: 'end_time', pay: 'pay_time' } as const;
+
+/** The `arrive`, `leave` and `pay` functions. */
+export const backflow = (action: Action) =>
+  defineApi(action, {
+    resultField: 'result_dto',
+    schema: backflowSchema(action),
+    toParams: (input) => input,
+    identity: (input) => [action, input.mall_id, input.car_no, input[EVENT_TIME[action]]],
+  });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defineApi } from '../api.js';
 import { date } from './dates.js';
 import { field, Problem, readInteger, text } from './field.js';
 import { plate } from './parking.js';
@@ -31,3 +32,11 @@ export const payOrderInfoSchema = z.strictObject({
 });
 
 export type PayOrderInfo = z.output<typeof payOrderInfoSchema>;
+
+/** The `payinfo-sync` function. */
+export const payinfoSync = defineApi('payinfo-sync', {
+  resultField: 'result',
+  schema: payOrderInfoSchema,
+  toParams: (input) => ({ pay_order_info_dto: input }),
+  identity: (input) => [input.order_id, input.pay_order_id, input.order_type],
+});

@@ -1,5 +1,6 @@
 // Queue trigger events shaped field for field as the platforms deliver them (docs/platforms.md §3, §6–§8).
 import { ACCOUNT, type Body, text } from '../../dev/queue-events.js';
+import type { FunctionName } from '../../shared/registry.js';
 
 export {
   type EventBridgeSource,
@@ -36,8 +37,7 @@ export function fcAsync(body: Body): Buffer {
   return Buffer.from(text(body));
 }
 
-export const FUNCTIONS = ['arrive', 'leave', 'pay', 'payinfo-sync'] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
+export { FUNCTION_NAMES as FUNCTIONS, type FunctionName } from '../../shared/registry.js';
 
 /** The n-th distinct valid event of a function (another car, another time). */
 export function validEvent(fn: FunctionName, n = 0): Record<string, unknown> {

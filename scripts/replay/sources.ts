@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { deadLetterSchema } from '../dead-letter/message.js';
-import { plainOrBase64 } from '../triggers/message-body.js';
+import { deadLetterSchema } from '../../shared/dead-letter/message.js';
+import { plainOrBase64 } from '../../shared/triggers/message-body.js';
 
 /** One event to replay: which function, its body, and how to take it off its source once done. */
 export interface ReplayItem {

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET } from '../../dev/sandbox/types.js';
-import { commandResult, UsageError } from '../../scripts/cli.js';
-import { withTopSecret } from '../cloud/top-secret.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { openStore } from '../idempotency/open-store.js';
-import { settled } from '../outcome.js';
-import { closePools } from '../top/transport.js';
+import { withTopSecret } from '../../shared/cloud/top-secret.js';
+import { ConfigError, loadConfig } from '../../shared/config.js';
+import { openStore } from '../../shared/idempotency/open-store.js';
+import { settled } from '../../shared/outcome.js';
+import { closePools } from '../../shared/top/transport.js';
+import { commandResult, UsageError } from '../cli.js';
 import { progressBar } from './progress.js';
 import { type Replayed, replay } from './replay.js';
 import { fileItems, type ReplayItem, sqsItems } from './sources.js';

@@ -1,11 +1,10 @@
-import { backflow, type ParkApi, payinfoSync } from '../apis.js';
-import type { Config } from '../config.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
-import { type RecordResult, settled } from '../outcome.js';
-import { processRecords } from '../pipeline.js';
+import type { Config } from '../../shared/config.js';
+import type { IdempotencyStore } from '../../shared/idempotency/store.js';
+import { type RecordResult, settled } from '../../shared/outcome.js';
+import { processRecords } from '../../shared/pipeline.js';
+import { isFunctionName } from '../../shared/registry.js';
+import { loadApis } from '../apis.js';
 import type { ReplayItem } from './sources.js';
-
-const APIS: ParkApi[] = [backflow('arrive'), backflow('leave'), backflow('pay'), payinfoSync];
 
 /** Each replayed event gets this long, retries included. */
 const BUDGET_MS = 60_000;
@@ -27,15 +26,15 @@ export async function replay(
   onProgress: (done: number) => void,
 ): Promise<Replayed[]> {
   for (const item of items) {
-    if (!APIS.some((a) => a.name === item.function))
-      throw new Error(`${item.id} names no parkflow function: ${item.function}`);
+    if (!isFunctionName(item.function)) throw new Error(`${item.id} names no parkflow function: ${item.function}`);
   }
+  const apis = await loadApis();
   const out: Replayed[] = [];
   const chunk = settings.concurrency * 4;
   for (let start = 0; start < items.length; start += chunk) {
     const part = items.slice(start, start + chunk);
     const results = await Promise.all(
-      APIS.map(async (api) => {
+      apis.map(async (api) => {
         const mine = part.filter((item) => item.function === api.name);
         const records = mine.map((item) => ({ id: item.id, body: item.body, headers: {} }));
         const pipeline = {

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
 import { idempotencyKey } from './idempotency/key.js';
-import { type Action, backflowSchema } from './schemas/backflow.js';
+import { type FunctionName, methodOf } from './registry.js';
 import { describeIssues, type InputIssue } from './schemas/issues.js';
-import { payOrderInfoSchema } from './schemas/payinfo.js';
 import type { ParamValue } from './top/params.js';
 
 /** One TOP API as a function sees it: how input is checked and how it becomes request params. */
 export interface ParkApi<S extends z.ZodMiniType = z.ZodMiniType> {
-  /** The function's name: `arrive`, `leave`, `pay`, `payinfo-sync`. */
-  name: string;
+  /** The function's name, as registered in functions.json. */
+  name: FunctionName;
+  /** The TOP method, from the registry. */
   method: string;
   /** The result object in TOP's success envelope. */
   resultField: string;
@@ -50,26 +50,8 @@ export function check<S extends z.ZodMiniType>(
   return { ok: true, params: api.toParams(result.data), key: idempotencyKey(api.method, identity) };
 }
 
-/** The time that makes an arrival, exit or payment of one car at one mall a distinct event. */
-const EVENT_TIME = { arrive: 'start_time', leave: 'end_time', pay: 'pay_time' } as const;
-
-const define = <S extends z.ZodMiniType>(api: ParkApi<S>): ParkApi<S> => api;
-
-export const backflow = (action: Action) =>
-  define({
-    name: action,
-    method: 'tmall.popupstore.park.backflow',
-    resultField: 'result_dto',
-    schema: backflowSchema(action),
-    toParams: (input) => input,
-    identity: (input) => [action, input.mall_id, input.car_no, input[EVENT_TIME[action]]],
-  });
-
-export const payinfoSync = define({
-  name: 'payinfo-sync',
-  method: 'taobao.taojie.parking.order.payinfo.sync',
-  resultField: 'result',
-  schema: payOrderInfoSchema,
-  toParams: (input) => ({ pay_order_info_dto: input }),
-  identity: (input) => [input.order_id, input.pay_order_id, input.order_type],
-});
+/** An API module's definition of its function: the TOP method comes from the registry. */
+export const defineApi = <S extends z.ZodMiniType>(
+  name: FunctionName,
+  api: Omit<ParkApi<S>, 'name' | 'method'>,
+): ParkApi<S> => ({ name, method: methodOf(name), ...api });

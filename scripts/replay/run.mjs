@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outfile = join(root, 'node_modules', '.cache', 'parkflow', 'replay.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
 await esbuild.build({
-  entryPoints: [join(root, 'shared', 'replay', 'cli.ts')],
+  entryPoints: [join(root, 'scripts', 'replay', 'cli.ts')],
   outfile,
   bundle: true,
   platform: 'node',
