@@ -1,7 +1,7 @@
 // Contender (a)'s transport: the first one anyone would write, on undici's whole index and its
 // request() API. Same interface and behaviour as shared/top/transport.ts.
 import { Pool } from 'undici';
-import type { HttpAnswer, Target, TransportTimeouts } from '../shared/top/transport.js';
+import type { GatewayReply, Target, TransportTimeouts } from '../shared/top/transport.js';
 
 const pools = new Map<string, Pool>();
 
@@ -10,7 +10,7 @@ export async function closePools(): Promise<void> {
   pools.clear();
 }
 
-export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<GatewayReply> {
   let pool = pools.get(target.origin);
   if (!pool) {
     pool = new Pool(target.origin, {

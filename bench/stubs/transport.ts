@@ -1,8 +1,8 @@
 // The network cut out (per-event CPU): every POST answers at once with the gateway's answer
 // recorded before the run, given in BENCH_TOP_ANSWER.
-import type { HttpAnswer } from '../../shared/top/transport.js';
+import type { GatewayReply } from '../../shared/top/transport.js';
 
-const answer: HttpAnswer = { status: 200, body: process.env.BENCH_TOP_ANSWER ?? '' };
+const answer: GatewayReply = { status: 200, body: process.env.BENCH_TOP_ANSWER ?? '' };
 
-export const postForm = (): Promise<HttpAnswer> => Promise.resolve(answer);
+export const postForm = (): Promise<GatewayReply> => Promise.resolve(answer);
 export const closePools = (): Promise<void> => Promise.resolve();

@@ -1,6 +1,7 @@
 import type Pool from 'undici/lib/dispatcher/pool.js';
 
-export interface HttpAnswer {
+/** The TOP gateway's HTTP reply to one request, as read off the wire. */
+export interface GatewayReply {
   status: number;
   body: string;
 }
@@ -75,7 +76,7 @@ export class ResponseTimeoutError extends Error {
 }
 
 /** POSTs a form body; resolves with any HTTP answer, rejects on network faults and timeouts. */
-export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+export async function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<GatewayReply> {
   const pool = await poolFor(target.origin, timeouts.connectMs);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

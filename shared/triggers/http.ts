@@ -3,6 +3,7 @@ import { invalid, type Outcome } from '../outcome.js';
 import type { Envelope, EventRecord } from './envelope.js';
 import { base64Bytes, textOf } from './message-body.js';
 
+/** Our HTTP response to the sender of an event. */
 export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
@@ -25,7 +26,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  * from the one delivered under its key, 502 refused for good,
  * 503 + Retry-After for transient faults.
  */
-export function httpAnswer(outcome: Outcome): HttpResponse {
+export function senderResponse(outcome: Outcome): HttpResponse {
   switch (outcome.kind) {
     case 'delivered':
       return json(200, {
@@ -133,7 +134,7 @@ function httpEnvelope(trigger: string, id: string, method: string, e: Request): 
     kind: 'http',
     records: [recordOf(id, e)],
     respond: ([result]) =>
-      result ? httpAnswer(result.outcome) : configError(new Error('The event came to no outcome.')),
+      result ? senderResponse(result.outcome) : configError(new Error('The event came to no outcome.')),
     fail: configError,
   };
 }
