@@ -2,7 +2,7 @@
 // node's own keep-alive agent, whose parser is built into node, so nothing is compiled at run time.
 // It is the floor for what loading and first using an HTTP client can cost.
 import { Agent, request } from 'node:http';
-import type { HttpAnswer, Target, TransportTimeouts } from '../shared/top/transport.js';
+import type { GatewayReply, Target, TransportTimeouts } from '../shared/top/transport.js';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -10,7 +10,7 @@ export async function closePools(): Promise<void> {
   agent.destroy();
 }
 
-export function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<HttpAnswer> {
+export function postForm(target: Target, body: string, timeouts: TransportTimeouts): Promise<GatewayReply> {
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(target.path, target.origin),

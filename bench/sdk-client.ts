@@ -2,13 +2,13 @@
 // public npm TOP client. It keeps parkflow's envelope, validation and logging, so the comparison
 // measures the TOP client alone. One attempt per event: the SDK has no retry and no timeout.
 import TopClient from 'node-taobao-topclient';
+import type { Sent } from '../shared/outcome.js';
 import type { TopCall, TopClientConfig } from '../shared/top/client.js';
 import { wireValue } from '../shared/top/params.js';
-import type { DeliveryResult } from '../shared/top/result.js';
 
 let client: TopClient | undefined;
 
-export async function callTop(config: TopClientConfig, call: TopCall): Promise<DeliveryResult> {
+export async function callTop(config: TopClientConfig, call: TopCall): Promise<Sent> {
   client ??= new TopClient({ appkey: config.appKey, appsecret: config.appSecret, REST_URL: config.gatewayUrl });
   // The SDK would sign an absent value as the text "undefined", and sends dates as ISO: give it wire text.
   const params: Record<string, string> = {};

@@ -1,14 +1,12 @@
 import type { ParkApi } from './api.js';
 import { rereadTopSecret, withTopSecret } from './cloud/top-secret.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { deadLetterSink } from './dead-letter/sink.js';
-import { deadlineOf } from './deadline.js';
 import { openStore } from './idempotency/open-store.js';
 import type { IdempotencyStore } from './idempotency/store.js';
-import { invocationOf } from './invocation.js';
 import { logError, logWarning } from './log.js';
 import { processRecords } from './pipeline.js';
 import { handOff } from './queue-mode/hand-off.js';
+import { runtimeOf } from './runtime/pick.js';
 import { openEvent } from './triggers/open.js';
 import { authenticate } from './webhook/auth.js';
 
@@ -41,21 +39,15 @@ async function resign(current: Instance): Promise<Config | undefined> {
   return env && current.settings;
 }
 
-/** Forgets the settings read and the store opened, so a test can change the environment between invocations. */
-export function resetConfig(): void {
-  void instance?.store.close();
-  instance = undefined;
-}
-
 /**
  * The one entry of every function: trigger → records → (HTTP) webhook signature → validate → dedupe
  * → send → answer.
  */
 export function createHandler(api: ParkApi) {
   return async function handler(event: unknown, context: unknown): Promise<unknown> {
-    const deadline = deadlineOf(context);
-    const invocation = invocationOf(context);
-    const opened = openEvent(event, context);
+    // The one place that asks which platform this is; below here, the runtime answers.
+    const runtime = runtimeOf(context);
+    const opened = openEvent(event, runtime.requestId);
     try {
       const current = await configured(api.name);
       const { settings, store } = current;
@@ -64,17 +56,17 @@ export function createHandler(api: ParkApi) {
         opened.kind === 'http' ? opened.records.map((r) => authenticate(r, settings.webhook)) : opened.records;
       const results =
         opened.kind === 'http' && settings.deliveryMode === 'queue'
-          ? await handOff({ api, settings, invocation, context }, opened.trigger, records)
+          ? await handOff({ api, settings, runtime }, opened.trigger, records)
           : await processRecords(
-              { api, settings, store, deadline, invocation, resign: () => resign(current) },
+              { api, settings, store, invocation: runtime, resign: () => resign(current) },
               opened.trigger,
               records,
-              opened.kind === 'queue' ? deadLetterSink(settings, context) : undefined,
+              opened.kind === 'queue' ? runtime.deadLetters(settings) : undefined,
             );
       return opened.respond(results);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      logError('config', { function: api.name, platform_request_id: invocation.requestId, error: err.message });
+      logError('config', { function: api.name, platform_request_id: runtime.requestId, error: err.message });
       return opened.fail(err);
     }
   };

@@ -1,25 +1,12 @@
-import type { Invocation } from './invocation.js';
 import { addMetrics } from './metrics.js';
-import type { Outcome } from './outcome.js';
+import type { RecordOutcome } from './outcome.js';
+import type { Invocation } from './runtime/runtime.js';
 
-export interface OutcomeLog {
+/** Where records are processed, as their log lines say. */
+export interface Where {
   function: string;
   trigger: string;
   invocation: Invocation;
-  record_id: string;
-  /** The event's idempotency key (a hash: no plate or order id in it). */
-  idempotency_key?: string | undefined;
-  /** The sender's webhook message id, when given. */
-  webhook_id?: string | undefined;
-  latency_ms: number;
-  /** The time TOP took, retries included; absent when TOP was not called. */
-  top_latency_ms?: number | undefined;
-  /** Already masked. */
-  car_no?: string | undefined;
-  /** Already masked. */
-  mobile?: string | undefined;
-  /** On a queue: whether a permanent failure was put in the dead-letter destination. */
-  dead_lettered?: boolean | undefined;
 }
 
 /** Long enough for any real message id; an unsigned request's header is whatever its sender wrote. */
@@ -29,21 +16,22 @@ const MAX_WEBHOOK_ID = 128;
  * One JSON line per event outcome, with TOP's evidence and the event's metrics; personal data
  * arrives here masked, and texts that could quote it arrive scrubbed.
  */
-export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
+export function logOutcome(where: Where, r: RecordOutcome): void {
+  const { outcome } = r;
   // Built field by field, not spread: this runs for every event, and V8 copies spreads slowly.
   const line: Record<string, unknown> = {
     level: outcome.kind === 'delivered' || outcome.kind === 'queued' ? 'info' : 'warn',
     msg: 'event',
-    platform_request_id: entry.invocation.requestId,
-    function: entry.function,
-    trigger: entry.trigger,
-    record_id: entry.record_id,
-    idempotency_key: entry.idempotency_key,
-    webhook_id: entry.webhook_id?.slice(0, MAX_WEBHOOK_ID),
-    latency_ms: entry.latency_ms,
-    car_no: entry.car_no,
-    mobile: entry.mobile,
-    dead_lettered: entry.dead_lettered,
+    platform_request_id: where.invocation.requestId,
+    function: where.function,
+    trigger: where.trigger,
+    record_id: r.record_id,
+    idempotency_key: r.idempotency_key,
+    webhook_id: r.webhook_id?.slice(0, MAX_WEBHOOK_ID),
+    latency_ms: r.latency_ms,
+    car_no: r.car_no,
+    mobile: r.mobile,
+    dead_lettered: r.dead_lettered,
     outcome: outcome.kind,
   };
   if (outcome.kind === 'invalid') {
@@ -71,7 +59,7 @@ export function logOutcome(entry: OutcomeLog, outcome: Outcome): void {
       line.error = failure.message;
     }
   }
-  addMetrics(line, entry.invocation.platform, entry.top_latency_ms);
+  addMetrics(line, where.invocation.platform, r.top_latency_ms);
   emit(process.stdout, line);
 }
 

@@ -1,4 +1,4 @@
-import type { Platform } from './invocation.js';
+import type { Platform } from './runtime/runtime.js';
 
 const NAMESPACE = 'parkflow';
 

@@ -1,17 +1,17 @@
-import { type Checked, check, type ParkApi } from './api.js';
+import { check, type ParkApi } from './api.js';
 import { runBatch } from './batch.js';
 import { parseBody } from './body.js';
 import type { Config } from './config.js';
 import { deadLetterOf } from './dead-letter/message.js';
-import type { DeadLetterSink } from './dead-letter/sink.js';
 import { once } from './idempotency/once.js';
 import { requestPrint } from './idempotency/request-print.js';
 import type { IdempotencyStore } from './idempotency/store.js';
-import type { Invocation } from './invocation.js';
-import { logError, logOutcome, type OutcomeLog } from './log.js';
+import { logError, logOutcome, type Where } from './log.js';
 import { type PersonalData, personalData, scrubOutcome } from './mask.js';
-import { invalid, isPermanent, type Outcome, type RecordResult, settled, transient } from './outcome.js';
+import { invalid, isPermanent, type Outcome, type RecordOutcome, settled, transient } from './outcome.js';
+import type { DeadLetterSink, Invocation } from './runtime/runtime.js';
 import { callTop } from './top/client.js';
+import type { ParamValue } from './top/params.js';
 import { signatureRefused } from './top/result.js';
 import type { EventRecord } from './triggers/envelope.js';
 
@@ -19,48 +19,70 @@ export interface Pipeline {
   api: ParkApi;
   settings: Config;
   store: IdempotencyStore;
-  /** Epoch ms by which every send must be over. */
-  deadline: number;
   invocation: Invocation;
   /** Settings with the TOP secret read again, when TOP refused our signature and the secret has changed. */
   resign?: (() => Promise<Config | undefined>) | undefined;
 }
 
-/** A record read and validated: request params and idempotency key, or the outcome that ends it. */
-export type CheckedRecord = {
-  /** Its plate and mobile number masked, for the log line. */
-  personal?: PersonalData | undefined;
-} & ({ ok: false; outcome: Outcome } | Extract<Checked, { ok: true }>);
+/** Until a step ends the record, it is not done: the platform would bring it back. */
+const NOT_DONE: Outcome = transient({ reason: 'not_done', message: 'The event came to no outcome.' }, 0);
 
-export function checkRecord(api: ParkApi, record: EventRecord): CheckedRecord {
-  if (record.refused) return { ok: false, outcome: record.refused };
+/** A record's outcome as it enters the pipeline; each step fills in what it finds. */
+export function startRecord(record: EventRecord): RecordOutcome {
+  return {
+    outcome: NOT_DONE,
+    record_id: record.id,
+    webhook_id: record.headers['webhook-id'],
+    idempotency_key: undefined,
+    car_no: undefined,
+    mobile: undefined,
+    latency_ms: 0,
+    top_latency_ms: undefined,
+    dead_lettered: undefined,
+  };
+}
+
+/**
+ * Reads and validates a record: its request params, or undefined when `r.outcome` now says why
+ * not. Puts its masked plate and mobile number and its idempotency key in `r`.
+ */
+export function checkRecord(
+  api: ParkApi,
+  record: EventRecord,
+  r: RecordOutcome,
+): { params: Record<string, ParamValue>; personal: PersonalData } | undefined {
+  if (record.refused) {
+    r.outcome = record.refused;
+    return undefined;
+  }
   const body = parseBody(record.body);
-  if (!body.ok) return body;
+  if (!body.ok) {
+    r.outcome = body.outcome;
+    return undefined;
+  }
   const personal = personalData(body.value);
-  const checked = check(api, body.value, record.headers['webhook-id']);
-  if (checked.ok) return { ok: true, params: checked.params, key: checked.key, personal };
-  const n = checked.issues.length;
-  const message = `The event has ${n} problem${n === 1 ? '' : 's'}; nothing was sent to TOP.`;
-  return { ok: false, outcome: invalid(message, checked.issues), personal };
+  r.car_no = personal.car_no;
+  r.mobile = personal.mobile;
+  const checked = check(api, body.value, r.webhook_id);
+  if (!checked.ok) {
+    const n = checked.issues.length;
+    r.outcome = invalid(`The event has ${n} problem${n === 1 ? '' : 's'}; nothing was sent to TOP.`, checked.issues);
+    return undefined;
+  }
+  r.idempotency_key = checked.key;
+  return { params: checked.params, personal };
 }
 
-export interface Delivery {
-  outcome: Outcome;
-  personal?: PersonalData | undefined;
-  key?: string | undefined;
-  top_latency_ms?: number | undefined;
-}
-
-/** Validate → dedupe → sign and send: one record's outcome. */
-async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
-  const checked = checkRecord(p.api, record);
-  if (!checked.ok) return checked;
-  const { api, settings, store, deadline } = p;
-  let top_latency_ms: number | undefined;
+/** Validate → dedupe → sign and send: sets the record's outcome. */
+async function deliver(p: Pipeline, record: EventRecord, r: RecordOutcome): Promise<void> {
+  const checked = checkRecord(p.api, record, r);
+  if (!checked) return;
+  const { api, settings, store, invocation } = p;
+  const { deadline } = invocation;
   const outcome = await once(
     {
       store,
-      key: checked.key,
+      key: r.idempotency_key as string,
       deadline,
       ttlSeconds: settings.idempotencyTtlSeconds,
       request: requestPrint(checked.params),
@@ -74,39 +96,21 @@ async function deliver(p: Pipeline, record: EventRecord): Promise<Delivery> {
         const fresh = await p.resign();
         if (fresh) result = await callTop(fresh, call);
       }
-      top_latency_ms = Date.now() - started;
+      r.top_latency_ms = Date.now() - started;
       return result;
     },
   );
-  const { personal, key } = checked;
-  return { outcome: personal ? scrubOutcome(outcome, personal) : outcome, personal, key, top_latency_ms };
+  r.outcome = scrubOutcome(outcome, checked.personal);
 }
 
-/** Where records are processed, as their log lines say. */
-export type Where = Pick<OutcomeLog, 'function' | 'trigger' | 'invocation'>;
+/** Ends a record: its latency, and its one log line. */
+export function finish(where: Where, r: RecordOutcome, started: number): RecordOutcome {
+  r.latency_ms = Date.now() - started;
+  logOutcome(where, r);
+  return r;
+}
 
-/** The log line's account of a record, from what its delivery found. */
-export const outcomeLog = (
-  where: Where,
-  record: EventRecord,
-  d: Delivery,
-  started: number,
-  dead_lettered?: boolean,
-): OutcomeLog => ({
-  function: where.function,
-  trigger: where.trigger,
-  invocation: where.invocation,
-  record_id: record.id,
-  idempotency_key: d.key,
-  webhook_id: record.headers['webhook-id'],
-  latency_ms: Date.now() - started,
-  top_latency_ms: d.top_latency_ms,
-  car_no: d.personal?.car_no,
-  mobile: d.personal?.mobile,
-  dead_lettered,
-});
-
-const blocked: Outcome = transient(
+const BLOCKED: Outcome = transient(
   { reason: 'fifo_group_blocked', message: 'An earlier message of its FIFO group failed; it waits for that one.' },
   0,
 );
@@ -121,28 +125,30 @@ export function processRecords(
   trigger: string,
   records: EventRecord[],
   deadLetter: DeadLetterSink | undefined,
-): Promise<RecordResult[]> {
+): Promise<RecordOutcome[]> {
   const where: Where = { function: p.api.name, trigger, invocation: p.invocation };
-  const work = async (record: EventRecord): Promise<RecordResult> => {
+  const work = async (record: EventRecord): Promise<RecordOutcome> => {
     const started = Date.now();
-    const delivery = await deliver(p, record);
-    const { outcome } = delivery;
-    let deadLettered = false;
-    if (deadLetter && isPermanent(outcome)) {
-      try {
-        await deadLetter(deadLetterOf(p.api.name, trigger, record, outcome), record);
-        deadLettered = true;
-      } catch (err) {
-        // Reported as failed instead: the platform brings it back, and it is dead-lettered then or by the platform's redrive.
-        logError('dead_letter', { function: p.api.name, record_id: record.id, error: (err as Error).message });
+    const r = startRecord(record);
+    await deliver(p, record, r);
+    if (deadLetter) {
+      r.dead_lettered = false;
+      if (isPermanent(r.outcome)) {
+        try {
+          await deadLetter(deadLetterOf(p.api.name, trigger, record, r.outcome), record);
+          r.dead_lettered = true;
+        } catch (err) {
+          // Reported as failed instead: the platform brings it back, and it is dead-lettered then or by the platform's redrive.
+          logError('dead_letter', { function: p.api.name, record_id: record.id, error: (err as Error).message });
+        }
       }
     }
-    logOutcome(outcomeLog(where, record, delivery, started, deadLetter && deadLettered), outcome);
-    return { outcome, deadLettered };
+    return finish(where, r, started);
   };
-  const skip = (record: EventRecord): RecordResult => {
-    logOutcome(outcomeLog(where, record, { outcome: blocked }, Date.now()), blocked);
-    return { outcome: blocked, deadLettered: false };
+  const skip = (record: EventRecord): RecordOutcome => {
+    const r = startRecord(record);
+    r.outcome = BLOCKED;
+    return finish(where, r, Date.now());
   };
   return runBatch(records, p.settings.concurrency, work, (r) => !settled(r), skip);
 }

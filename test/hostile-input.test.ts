@@ -6,7 +6,7 @@ import type { Sandbox } from '../dev/sandbox/index.js';
 import { loadApis } from '../scripts/apis.js';
 import { check, type ParkApi } from '../shared/api.js';
 import { parseBody } from '../shared/body.js';
-import { createHandler, resetConfig } from '../shared/handler.js';
+import { createHandler } from '../shared/handler.js';
 import { formatTopTime } from '../shared/top/time.js';
 import { UnknownEventError } from '../shared/triggers/open.js';
 import { RecordsNotDoneError } from '../shared/triggers/queue-answer.js';
@@ -18,6 +18,7 @@ import { eventBridgeEvent, fcAsync, mnsTopicJson, sqsEvent } from './support/que
 import { SECRET, signed, WEBHOOK_ENV } from './support/webhook.js';
 
 const APIS = await loadApis();
+// Each reads its settings on its first event, after beforeAll has set the environment.
 const HANDLERS = Object.fromEntries(APIS.map((api) => [api.name, createHandler(api)]));
 type Name = keyof typeof HANDLERS;
 
@@ -135,14 +136,12 @@ beforeAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  resetConfig();
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  resetConfig();
   await sandbox.close();
 });
 afterEach(() => vi.restoreAllMocks());

@@ -1,6 +1,6 @@
 import type { Config } from '../../shared/config.js';
 import type { IdempotencyStore } from '../../shared/idempotency/store.js';
-import { type RecordResult, settled } from '../../shared/outcome.js';
+import { type RecordOutcome, settled } from '../../shared/outcome.js';
 import { processRecords } from '../../shared/pipeline.js';
 import { isFunctionName } from '../../shared/registry.js';
 import { loadApis } from '../apis.js';
@@ -11,7 +11,7 @@ const BUDGET_MS = 60_000;
 
 export interface Replayed {
   item: ReplayItem;
-  result: RecordResult;
+  result: RecordOutcome;
 }
 
 /**
@@ -41,11 +41,10 @@ export async function replay(
           api,
           settings,
           store,
-          deadline: Date.now() + BUDGET_MS,
-          invocation: { platform: 'local' as const },
+          invocation: { platform: 'local' as const, requestId: undefined, deadline: Date.now() + BUDGET_MS },
         };
         const done = await processRecords(pipeline, 'replay', records, undefined);
-        return mine.map((item, i) => ({ item, result: done[i] as RecordResult }));
+        return mine.map((item, i) => ({ item, result: done[i] as RecordOutcome }));
       }),
     );
     for (const replayed of results.flat()) {

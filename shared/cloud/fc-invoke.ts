@@ -1,4 +1,4 @@
-import type { FcContext } from './fc-context.js';
+import type { FcContext } from '../runtime/fc.js';
 
 /**
  * Invokes an FC function asynchronously with @alicloud/fc2, which FC's Node runtimes ship (kept out

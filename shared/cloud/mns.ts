@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { FcContext } from './fc-context.js';
+import type { FcCredentials } from '../runtime/fc.js';
 
 const MNS_VERSION = '2015-06-06';
 const CONTENT_TYPE = 'text/xml;charset=utf-8';
@@ -11,7 +11,7 @@ const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
  * base64(HMAC-SHA1(secret, VERB\nContent-MD5\nContent-Type\nDate\nx-mns-headers\nresource)).
  * The body is base64-encoded, as MNS's own SDKs send it.
  */
-export async function sendMnsMessage(queueUrl: string, body: string, credentials: FcContext['credentials']) {
+export async function sendMnsMessage(queueUrl: string, body: string, credentials: FcCredentials) {
   const url = new URL(`${queueUrl.replace(/\/$/, '')}/messages`);
   const xml = `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>${xmlEscape(Buffer.from(body).toString('base64'))}</MessageBody></Message>`;
   const md5 = createHash('md5').update(xml).digest('base64');

@@ -1,6 +1,5 @@
 import { logError } from '../log.js';
-import { conflict, type Outcome, transient } from '../outcome.js';
-import type { DeliveryResult } from '../top/result.js';
+import { conflict, type Outcome, type Sent, transient } from '../outcome.js';
 import { differingFields, type RequestPrint } from './request-print.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -27,7 +26,7 @@ export interface OnceOptions {
  * so a retry or a replay can try again. A store that cannot be reached means nothing is sent: an
  * event sent blind could reach TOP twice, while a transient failure is only retried.
  */
-export async function once(options: OnceOptions, send: () => Promise<DeliveryResult>): Promise<Outcome> {
+export async function once(options: OnceOptions, send: () => Promise<Sent>): Promise<Outcome> {
   const { store, key, deadline, ttlSeconds, request } = options;
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {

@@ -1,6 +1,7 @@
+import type { Sent } from '../outcome.js';
 import { buildRequest, type ParamValue, type TopCredentials } from './params.js';
 import { type AttemptOutcome, readResponse } from './response.js';
-import type { DeliveryResult, TopFailure } from './result.js';
+import type { TopFailure } from './result.js';
 import { backoffMs, sleep } from './retry.js';
 import { postForm } from './transport.js';
 
@@ -51,7 +52,7 @@ function gatewayOf(url: string): { origin: string; pathname: string } {
 }
 
 /** Sends one TOP call, retrying platform and transport faults with backoff until the deadline. */
-export async function callTop(config: TopClientConfig, call: TopCall): Promise<DeliveryResult> {
+export async function callTop(config: TopClientConfig, call: TopCall): Promise<Sent> {
   const { origin, pathname } = gatewayOf(config.gatewayUrl);
   let last: AttemptOutcome | undefined;
   let attempts = 0;

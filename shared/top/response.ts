@@ -1,6 +1,10 @@
 import type { TopAnswer, TopFailure } from './result.js';
 
-/** How one attempt ended: a success envelope, or a failure and whether trying again can help. */
+/**
+ * How one HTTP attempt ended: a success envelope, or a failure and whether trying again can help.
+ * Internal to the TOP client, which turns its attempts into one Outcome: the retry advice is the
+ * client's business and never reaches a log line or an answer.
+ */
 export type AttemptOutcome =
   | { ok: true; response: Record<string, unknown>; request_id?: string | undefined }
   | { ok: false; failure: TopFailure; retry: 'backoff' | 'later' | 'never'; waitSeconds?: number | undefined };

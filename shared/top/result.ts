@@ -1,3 +1,5 @@
+import type { Sent } from '../outcome.js';
+
 /** What TOP said about a call, when it said anything. */
 export interface TopAnswer {
   code?: number | undefined;
@@ -19,12 +21,5 @@ export interface TopFailure extends TopAnswer {
   body?: string | undefined;
 }
 
-/** The three ways a delivery ends. */
-export type DeliveryResult =
-  | { kind: 'delivered'; request_id?: string | undefined; response: Record<string, unknown>; attempts: number }
-  | { kind: 'rejected'; failure: TopFailure; attempts: number }
-  | { kind: 'transient'; failure: TopFailure; attempts: number; retryAfterSeconds: number };
-
 /** TOP's code 25, "Invalid Signature": the app secret we signed with is not the one TOP holds. */
-export const signatureRefused = (result: DeliveryResult): boolean =>
-  result.kind === 'rejected' && result.failure.code === 25;
+export const signatureRefused = (result: Sent): boolean => result.kind === 'rejected' && result.failure.code === 25;

@@ -1,4 +1,4 @@
-import type { Outcome, RecordResult } from '../outcome.js';
+import type { Outcome, RecordOutcome } from '../outcome.js';
 
 /** One event carried by a trigger: its raw body and where it came from. */
 export interface EventRecord {
@@ -20,7 +20,7 @@ export interface Envelope {
   /** `http` answers the sender; `queue` acknowledges or fails messages, and dead-letters permanent failures. */
   kind: 'http' | 'queue';
   records: EventRecord[];
-  respond(results: RecordResult[]): unknown;
+  respond(results: RecordOutcome[]): unknown;
   /** How to answer when no record can be processed at all (the function is misconfigured). */
   fail(error: Error): unknown;
 }

@@ -1,4 +1,3 @@
-import { invocationOf } from '../invocation.js';
 import type { Envelope } from './envelope.js';
 import { openEventBridge } from './eventbridge.js';
 import { openRawEvent } from './fc-async.js';
@@ -26,10 +25,13 @@ function decode(event: unknown): { value: unknown; text?: BodyText } {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-/** Recognises the trigger from the event's shape; an object of no known trigger is taken as the event body itself. */
-export function openEvent(event: unknown, context?: unknown): Envelope {
+/**
+ * Recognises the trigger from the event's shape; an object of no known trigger is taken as the event body itself.
+ * A record that carries no id of its own takes the platform's request id.
+ */
+export function openEvent(event: unknown, platformRequestId: string | undefined): Envelope {
   const { value, text } = decode(event);
-  const requestId = invocationOf(context).requestId ?? 'invocation';
+  const requestId = platformRequestId ?? 'invocation';
   const envelope = openHttp(value) ?? openSqs(value) ?? openEventBridge(value) ?? openMnsTopic(value, requestId);
   if (envelope) return envelope;
   if (text) return openRawEvent(text, requestId);

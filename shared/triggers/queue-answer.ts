@@ -1,4 +1,4 @@
-import { type RecordResult, settled } from '../outcome.js';
+import { type RecordOutcome, settled } from '../outcome.js';
 import type { Envelope, EventRecord } from './envelope.js';
 
 /** Thrown to fail an invocation on purpose, so the platform retries it or moves it to its dead-letter queue. */
@@ -7,13 +7,13 @@ export class RecordsNotDoneError extends Error {
 }
 
 /** Counts for the invocation's answer and log. */
-export function tally(results: RecordResult[]) {
-  const count = (test: (r: RecordResult) => boolean) => results.filter(test).length;
+export function tally(results: RecordOutcome[]) {
+  const count = (test: (r: RecordOutcome) => boolean) => results.filter(test).length;
   return {
     records: results.length,
     delivered: count((r) => r.outcome.kind === 'delivered'),
     duplicates: count((r) => r.outcome.kind === 'delivered' && r.outcome.duplicate === true),
-    dead_lettered: count((r) => r.deadLettered),
+    dead_lettered: count((r) => r.dead_lettered === true),
     not_done: count((r) => !settled(r)),
   };
 }

@@ -1,0 +1,46 @@
+import type { Context } from 'aws-lambda';
+import { sendSqsMessage } from '../cloud/sqs.js';
+import { type Config, ConfigError } from '../config.js';
+import { DEFAULT_BUDGET_MS, type DeadLetterSink, deadlineAfter, type Runtime } from './runtime.js';
+
+/** Lambda's context: the time left comes from getRemainingTimeInMillis (docs/platforms.md §1). */
+export type AwsContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
+
+/** Lambda's context carries awsRequestId; no other platform's does. */
+export const isAwsContext = (c: unknown): c is Partial<AwsContext> =>
+  typeof (c as Partial<AwsContext> | null | undefined)?.awsRequestId === 'string';
+
+/** Queue mode on AWS: SendMessage to the SQS queue the function consumes. */
+export function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
+  if (!settings.deliveryQueueUrl) {
+    throw new ConfigError(
+      'parkflow is not configured: DELIVERY_QUEUE_URL is not set: the SQS queue this function consumes, required when DELIVERY_MODE is queue on AWS.',
+    );
+  }
+  // On a FIFO queue the key is also the deduplication id, so a webhook retry within 5 minutes is dropped by SQS itself.
+  return sendSqsMessage(settings.deliveryQueueUrl, body, { group: key, deduplicationId: key.slice(-64) });
+}
+
+/** DEAD_LETTER_SQS_URL, when set. */
+export function sqsDeadLetters(settings: Config): DeadLetterSink | undefined {
+  const queueUrl = settings.deadLetterSqsUrl;
+  if (!queueUrl) return undefined;
+  return async (letter, record) => {
+    await sendSqsMessage(queueUrl, JSON.stringify(letter), {
+      group: record.group ?? letter.function,
+      deduplicationId: `${letter.function}-${record.id}`.slice(0, 128),
+    });
+  };
+}
+
+/** AWS Lambda: credentials, region and the SQS endpoint come from the environment, through the SDK. */
+export function awsRuntime(context: Partial<AwsContext>, now: number): Runtime {
+  const { getRemainingTimeInMillis: remaining } = context;
+  return {
+    platform: 'aws',
+    requestId: context.awsRequestId,
+    deadline: deadlineAfter(typeof remaining === 'function' ? remaining() : DEFAULT_BUDGET_MS, now),
+    enqueue: enqueueSqs,
+    deadLetters: sqsDeadLetters,
+  };
+}

@@ -1,0 +1,56 @@
+import { invokeAsync } from '../cloud/fc-invoke.js';
+import { sendMnsMessage } from '../cloud/mns.js';
+import { DEFAULT_BUDGET_MS, deadlineAfter, type Runtime } from './runtime.js';
+
+/** The function's temporary credentials, from its role. */
+export interface FcCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+/** What FC 3.0's context says about the function and its temporary credentials (docs/platforms.md §4). */
+export interface FcContext {
+  requestId?: string;
+  accountId: string;
+  region: string;
+  credentials: FcCredentials;
+  /** `timeout` is the function's timeout in seconds, counted from the invocation's start. */
+  function: { name: string; qualifier?: string; timeout?: number };
+  service?: { name: string };
+}
+
+/** FC hands over a context with a `function` object; no other platform does. */
+export const isFcContext = (c: unknown): c is Partial<FcContext> => {
+  const fn = (c as { function?: unknown } | null | undefined)?.function;
+  return typeof fn === 'object' && fn !== null;
+};
+
+/** The context's account, region, credentials and function, needed to call FC or MNS as the function. */
+function complete(context: Partial<FcContext>): FcContext {
+  if (!context.accountId || !context.region || !context.credentials?.accessKeyId || !context.function?.name) {
+    throw new Error('The FC context lacks accountId, region, credentials or function.name.');
+  }
+  return context as FcContext;
+}
+
+/**
+ * Function Compute: queue mode is an async invocation of the function itself, and dead letters go to
+ * MNS; both are signed with the function's credentials from the context.
+ */
+export function fcRuntime(context: Partial<FcContext>, now: number): Runtime {
+  const timeout = context.function?.timeout;
+  return {
+    platform: 'fc',
+    requestId: typeof context.requestId === 'string' ? context.requestId : undefined,
+    deadline: deadlineAfter(typeof timeout === 'number' ? timeout * 1000 : DEFAULT_BUDGET_MS, now),
+    enqueue: (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
+    deadLetters(settings) {
+      const queueUrl = settings.deadLetterMnsUrl;
+      if (!queueUrl) return undefined;
+      return async (letter) => {
+        await sendMnsMessage(queueUrl, JSON.stringify(letter), complete(context).credentials);
+      };
+    },
+  };
+}
