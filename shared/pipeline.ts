@@ -24,13 +24,12 @@ export interface Pipeline {
   resign?: (() => Promise<Config | undefined>) | undefined;
 }
 
-/** Until a step ends the record, it is not done: the platform would bring it back. */
-const NOT_DONE: Outcome = transient({ reason: 'not_done', message: 'The event came to no outcome.' }, 0);
+/** A record on its way through the pipeline: each step fills in what it finds, and the last one its outcome. */
+export type Pending = Omit<RecordOutcome, 'outcome'> & { outcome: Outcome | undefined };
 
-/** A record's outcome as it enters the pipeline; each step fills in what it finds. */
-export function startRecord(record: EventRecord): RecordOutcome {
+export function startRecord(record: EventRecord): Pending {
   return {
-    outcome: NOT_DONE,
+    outcome: undefined,
     record_id: record.id,
     webhook_id: record.headers['webhook-id'],
     idempotency_key: undefined,
@@ -49,7 +48,7 @@ export function startRecord(record: EventRecord): RecordOutcome {
 export function checkRecord(
   api: ParkApi,
   record: EventRecord,
-  r: RecordOutcome,
+  r: Pending,
 ): { params: Record<string, ParamValue>; personal: PersonalData } | undefined {
   if (record.refused) {
     r.outcome = record.refused;
@@ -74,9 +73,9 @@ export function checkRecord(
 }
 
 /** Validate → dedupe → sign and send: sets the record's outcome. */
-async function deliver(p: Pipeline, record: EventRecord, r: RecordOutcome): Promise<void> {
+async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Outcome> {
   const checked = checkRecord(p.api, record, r);
-  if (!checked) return;
+  if (!checked) return r.outcome as Outcome;
   const { api, settings, store, invocation } = p;
   const { deadline } = invocation;
   const outcome = await once(
@@ -100,14 +99,15 @@ async function deliver(p: Pipeline, record: EventRecord, r: RecordOutcome): Prom
       return result;
     },
   );
-  r.outcome = scrubOutcome(outcome, checked.personal);
+  return scrubOutcome(outcome, checked.personal);
 }
 
-/** Ends a record: its latency, and its one log line. */
-export function finish(where: Where, r: RecordOutcome, started: number): RecordOutcome {
+/** Ends a record: its outcome, its latency, and its one log line. */
+export function finish(where: Where, r: Pending, outcome: Outcome, started: number): RecordOutcome {
+  r.outcome = outcome;
   r.latency_ms = Date.now() - started;
-  logOutcome(where, r);
-  return r;
+  logOutcome(where, r as RecordOutcome);
+  return r as RecordOutcome;
 }
 
 const BLOCKED: Outcome = transient(
@@ -130,12 +130,12 @@ export function processRecords(
   const work = async (record: EventRecord): Promise<RecordOutcome> => {
     const started = Date.now();
     const r = startRecord(record);
-    await deliver(p, record, r);
+    const outcome = await deliver(p, record, r);
     if (deadLetter) {
       r.dead_lettered = false;
-      if (isPermanent(r.outcome)) {
+      if (isPermanent(outcome)) {
         try {
-          await deadLetter(deadLetterOf(p.api.name, trigger, record, r.outcome), record);
+          await deadLetter(deadLetterOf(p.api.name, trigger, record, outcome), record);
           r.dead_lettered = true;
         } catch (err) {
           // Reported as failed instead: the platform brings it back, and it is dead-lettered then or by the platform's redrive.
@@ -143,12 +143,8 @@ export function processRecords(
         }
       }
     }
-    return finish(where, r, started);
+    return finish(where, r, outcome, started);
   };
-  const skip = (record: EventRecord): RecordOutcome => {
-    const r = startRecord(record);
-    r.outcome = BLOCKED;
-    return finish(where, r, Date.now());
-  };
+  const skip = (record: EventRecord): RecordOutcome => finish(where, startRecord(record), BLOCKED, Date.now());
   return runBatch(records, p.settings.concurrency, work, (r) => !settled(r), skip);
 }

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadApis } from '../scripts/apis.js';
-import { FUNCTION_NAMES } from '../shared/registry.js';
+import { FUNCTION_NAMES, methodOf } from '../shared/registry.js';
 import { DIST } from './support/bundles.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -17,7 +17,9 @@ describe('the registry (shared/functions.json)', () => {
   });
 
   it("binds each entry to the API of its own name, with the registry's method", async () => {
-    expect((await loadApis()).map((api) => api.name)).toEqual(FUNCTION_NAMES);
+    const apis = await loadApis();
+    expect(apis.map((api) => api.name)).toEqual(FUNCTION_NAMES);
+    for (const api of apis) expect(api.method).toBe(methodOf(api.name));
   });
 
   it('is deployed whole by serverless.yml and s.yaml, which are written by hand', () => {

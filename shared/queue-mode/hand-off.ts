@@ -1,7 +1,7 @@
 import type { ParkApi } from '../api.js';
 import { type Config, ConfigError } from '../config.js';
 import { logError, type Where } from '../log.js';
-import { type RecordOutcome, transient } from '../outcome.js';
+import { type Outcome, type RecordOutcome, transient } from '../outcome.js';
 import { checkRecord, finish, startRecord } from '../pipeline.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { EventRecord } from '../triggers/envelope.js';
@@ -23,22 +23,22 @@ export function handOff(
     records.map(async (record) => {
       const started = Date.now();
       const r = startRecord(record);
-      if (checkRecord(api, record, r)) {
-        try {
-          r.outcome = {
-            kind: 'queued',
-            message_id: await runtime.enqueue(settings, record.body, r.idempotency_key as string),
-          };
-        } catch (err) {
-          if (err instanceof ConfigError) throw err;
-          logError('queue_mode', { function: api.name, record_id: record.id, error: (err as Error).message });
-          r.outcome = transient(
-            { reason: 'queue_unavailable', message: 'The event could not be queued; nothing was sent.' },
-            5,
-          );
-        }
+      if (!checkRecord(api, record, r)) return finish(where, r, r.outcome as Outcome, started);
+      let outcome: Outcome;
+      try {
+        outcome = {
+          kind: 'queued',
+          message_id: await runtime.enqueue(settings, record.body, r.idempotency_key as string),
+        };
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        logError('queue_mode', { function: api.name, record_id: record.id, error: (err as Error).message });
+        outcome = transient(
+          { reason: 'queue_unavailable', message: 'The event could not be queued; nothing was sent.' },
+          5,
+        );
       }
-      return finish(where, r, started);
+      return finish(where, r, outcome, started);
     }),
   );
 }

@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { sendSqsMessage } from '../cloud/sqs.js';
 import { type Config, ConfigError } from '../config.js';
-import { DEFAULT_BUDGET_MS, type DeadLetterSink, deadlineAfter, type Runtime } from './runtime.js';
+import { type DeadLetterSink, deadlineAfter, type Runtime } from './runtime.js';
 
 /** Lambda's context: the time left comes from getRemainingTimeInMillis (docs/platforms.md §1). */
 export type AwsContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
-/** Lambda's context carries awsRequestId; no other platform's does. */
-export const isAwsContext = (c: unknown): c is Partial<AwsContext> =>
-  typeof (c as Partial<AwsContext> | null | undefined)?.awsRequestId === 'string';
+/** Lambda's context tells the time left; no other platform's does. */
+export const isAwsContext = (c: unknown): c is AwsContext =>
+  typeof (c as Partial<AwsContext> | null | undefined)?.getRemainingTimeInMillis === 'function';
 
 /** Queue mode on AWS: SendMessage to the SQS queue the function consumes. */
 export function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
@@ -34,12 +34,11 @@ export function sqsDeadLetters(settings: Config): DeadLetterSink | undefined {
 }
 
 /** AWS Lambda: credentials, region and the SQS endpoint come from the environment, through the SDK. */
-export function awsRuntime(context: Partial<AwsContext>, now: number): Runtime {
-  const { getRemainingTimeInMillis: remaining } = context;
+export function awsRuntime(context: AwsContext, now: number): Runtime {
   return {
     platform: 'aws',
     requestId: context.awsRequestId,
-    deadline: deadlineAfter(typeof remaining === 'function' ? remaining() : DEFAULT_BUDGET_MS, now),
+    deadline: deadlineAfter(context.getRemainingTimeInMillis(), now),
     enqueue: enqueueSqs,
     deadLetters: sqsDeadLetters,
   };

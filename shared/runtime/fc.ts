@@ -42,7 +42,7 @@ export function fcRuntime(context: Partial<FcContext>, now: number): Runtime {
   const timeout = context.function?.timeout;
   return {
     platform: 'fc',
-    requestId: typeof context.requestId === 'string' ? context.requestId : undefined,
+    requestId: context.requestId,
     deadline: deadlineAfter(typeof timeout === 'number' ? timeout * 1000 : DEFAULT_BUDGET_MS, now),
     enqueue: (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
     deadLetters(settings) {

@@ -56,7 +56,9 @@ const EVENT_TIME = { arrive: 'start_time', leave: 'end_time', pay: 'pay_time' } 
 
 /** The `arrive`, `leave` and `pay` functions. */
 export const backflow = (action: Action) =>
-  defineApi(action, {
+  defineApi({
+    name: action,
+    method: 'tmall.popupstore.park.backflow',
     resultField: 'result_dto',
     schema: backflowSchema(action),
     toParams: (input) => input,

@@ -34,7 +34,9 @@ export const payOrderInfoSchema = z.strictObject({
 export type PayOrderInfo = z.output<typeof payOrderInfoSchema>;
 
 /** The `payinfo-sync` function. */
-export const payinfoSync = defineApi('payinfo-sync', {
+export const payinfoSync = defineApi({
+  name: 'payinfo-sync',
+  method: 'taobao.taojie.parking.order.payinfo.sync',
   resultField: 'result',
   schema: payOrderInfoSchema,
   toParams: (input) => ({ pay_order_info_dto: input }),
