@@ -1,5 +1,6 @@
 // Queue trigger events shaped field for field as the platforms deliver them (docs/platforms.md §3, §6–§8).
 import { ACCOUNT, type Body, text } from '../../dev/queue-events.js';
+import { sample } from '../../dev/stack/samples.js';
 import type { FunctionName } from '../../shared/registry.js';
 
 export {
@@ -39,28 +40,11 @@ export function fcAsync(body: Body): Buffer {
 
 export { FUNCTION_NAMES as FUNCTIONS, type FunctionName } from '../../shared/registry.js';
 
-/** The n-th distinct valid event of a function (another car, another time). */
+/** The n-th distinct valid event of a function: its sample (dev/stack/samples.ts) for another car, another time. */
 export function validEvent(fn: FunctionName, n = 0): Record<string, unknown> {
-  const car_no = `浙A${String(10000 + n)}`;
-  const time = new Date(Date.UTC(2023, 10, 15, 6, 0, 0) + n * 1000).toISOString();
-  switch (fn) {
-    case 'arrive':
-      return { mall_id: 123, car_no, start_time: time };
-    case 'leave':
-      return { mall_id: 123, car_no, end_time: time };
-    case 'pay':
-      return { mall_id: 123, car_no, pay_time: time, park_duration: 42 };
-    case 'payinfo-sync':
-      return {
-        order_id: `order-${n}`,
-        park_id: 'park-7',
-        car_no,
-        pay_time: time,
-        order_type: 1,
-        pay_fee: 1000,
-        pay_order_id: `pay-${n}`,
-      };
-  }
+  const event = sample(fn, { now: Date.UTC(2023, 10, 15, 6, 0, 0) + n * 1000 });
+  event.car_no = `浙A${String(10000 + n)}`;
+  return event;
 }
 
 /** An event that fails validation in every function: nothing of it may reach TOP. */
