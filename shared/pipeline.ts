@@ -49,7 +49,7 @@ export function checkRecord(
   api: ParkApi,
   record: EventRecord,
   r: Pending,
-): { params: Record<string, ParamValue>; personal: PersonalData } | undefined {
+): { params: Record<string, ParamValue>; key: string; personal: PersonalData } | undefined {
   if (record.refused) {
     r.outcome = record.refused;
     return undefined;
@@ -69,7 +69,7 @@ export function checkRecord(
     return undefined;
   }
   r.idempotency_key = checked.key;
-  return { params: checked.params, personal };
+  return { params: checked.params, key: checked.key, personal };
 }
 
 /** Validate → dedupe → sign and send: sets the record's outcome. */
@@ -81,7 +81,7 @@ async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Ou
   const outcome = await once(
     {
       store,
-      key: r.idempotency_key as string,
+      key: checked.key,
       deadline,
       ttlSeconds: settings.idempotencyTtlSeconds,
       request: requestPrint(checked.params),

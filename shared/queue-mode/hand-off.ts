@@ -23,12 +23,13 @@ export function handOff(
     records.map(async (record) => {
       const started = Date.now();
       const r = startRecord(record);
-      if (!checkRecord(api, record, r)) return finish(where, r, r.outcome as Outcome, started);
+      const checked = checkRecord(api, record, r);
+      if (!checked) return finish(where, r, r.outcome as Outcome, started);
       let outcome: Outcome;
       try {
         outcome = {
           kind: 'queued',
-          message_id: await runtime.enqueue(settings, record.body, r.idempotency_key as string),
+          message_id: await runtime.enqueue(settings, record.body, checked.key),
         };
       } catch (err) {
         if (err instanceof ConfigError) throw err;
