@@ -1,5 +1,5 @@
+import { payinfoSync } from '../shared/apis/payinfo.js';
 import { createHandler } from '../shared/handler.js';
-import { payinfoSync } from '../shared/schemas/payinfo.js';
 
 /** Reports a pay order or refund to taobao.taojie.parking.order.payinfo.sync. */
 export const api = payinfoSync;

@@ -1,4 +1,4 @@
-import type { ParkApi } from '../shared/api.js';
+import type { ParkApi } from '../shared/apis/api.js';
 import { FUNCTION_NAMES } from '../shared/registry.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ParkApi } from './api.js';
+import type { ParkApi } from './apis/api.js';
 import { rereadTopSecret, withTopSecret } from './cloud/top-secret.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openStore } from './idempotency/open-store.js';

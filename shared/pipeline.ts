@@ -1,4 +1,4 @@
-import { check, type ParkApi } from './api.js';
+import { check, type ParkApi } from './apis/api.js';
 import { runBatch } from './batch.js';
 import { parseBody } from './body.js';
 import type { Config } from './config.js';

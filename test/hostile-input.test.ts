@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
 import { loadApis } from '../scripts/apis.js';
-import { check, type ParkApi } from '../shared/api.js';
+import { check, type ParkApi } from '../shared/apis/api.js';
 import { parseBody } from '../shared/body.js';
 import { createHandler } from '../shared/handler.js';
 import { formatTopTime } from '../shared/top/time.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../shared/api.js';
-import { backflow } from '../shared/schemas/backflow.js';
-import { payinfoSync } from '../shared/schemas/payinfo.js';
+import { check } from '../shared/apis/api.js';
+import { backflow } from '../shared/apis/backflow.js';
+import { payinfoSync } from '../shared/apis/payinfo.js';
 import { SEED_PAY_ORDER } from './support/seeds.js';
 
 const arrive = backflow('arrive');

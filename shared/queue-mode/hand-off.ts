@@ -1,4 +1,4 @@
-import type { ParkApi } from '../api.js';
+import type { ParkApi } from '../apis/api.js';
 import { type Config, ConfigError } from '../config.js';
 import { logError, type Where } from '../log.js';
 import { type Outcome, type RecordOutcome, transient } from '../outcome.js';

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { defineApi } from '../api.js';
-import { date } from './dates.js';
-import { integer, text } from './field.js';
-import { JAVA_LONG_MAX, jsonObject, mallId, mobile, plate } from './parking.js';
+import { date } from '../schemas/dates.js';
+import { integer, text } from '../schemas/field.js';
+import { JAVA_LONG_MAX, jsonObject, mallId, mobile, plate } from '../schemas/parking.js';
+import { defineApi } from './api.js';
 
 export const ACTIONS = ['arrive', 'leave', 'pay'] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { defineApi } from '../api.js';
-import { date } from './dates.js';
-import { field, Problem, readInteger, text } from './field.js';
-import { plate } from './parking.js';
+import { date } from '../schemas/dates.js';
+import { field, Problem, readInteger, text } from '../schemas/field.js';
+import { plate } from '../schemas/parking.js';
+import { defineApi } from './api.js';
 
 const ORDER_TYPES = 'must be 1 (payment, 缴款) or 2 (refund, 退款)';
 

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { idempotencyKey } from './idempotency/key.js';
-import type { FunctionName } from './registry.js';
-import { describeIssues, type InputIssue } from './schemas/issues.js';
-import type { ParamValue } from './top/params.js';
+import { idempotencyKey } from '../idempotency/key.js';
+import type { FunctionName } from '../registry.js';
+import { describeIssues, type InputIssue } from '../schemas/issues.js';
+import type { ParamValue } from '../top/params.js';
 
 /** One TOP API as a function sees it: how input is checked and how it becomes request params. */
 export interface ParkApi<S extends z.ZodMiniType = z.ZodMiniType> {
