@@ -11,7 +11,7 @@ export const isAwsContext = (c: unknown): c is AwsContext =>
   typeof (c as Partial<AwsContext> | null | undefined)?.getRemainingTimeInMillis === 'function';
 
 /** Queue mode on AWS: SendMessage to the SQS queue the function consumes. */
-export function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
+export async function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
   if (!settings.deliveryQueueUrl) {
     throw new ConfigError(
       'parkflow is not configured: DELIVERY_QUEUE_URL is not set: the SQS queue this function consumes, required when DELIVERY_MODE is queue on AWS.',

@@ -44,7 +44,7 @@ export function fcRuntime(context: Partial<FcContext>, now: number): Runtime {
     platform: 'fc',
     requestId: context.requestId,
     deadline: deadlineAfter(typeof timeout === 'number' ? timeout * 1000 : DEFAULT_BUDGET_MS, now),
-    enqueue: (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
+    enqueue: async (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
     deadLetters(settings) {
       const queueUrl = settings.deadLetterMnsUrl;
       if (!queueUrl) return undefined;
