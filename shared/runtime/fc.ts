@@ -39,11 +39,10 @@ function complete(context: Partial<FcContext>): FcContext {
  * MNS; both are signed with the function's credentials from the context.
  */
 export function fcRuntime(context: Partial<FcContext>, now: number): Runtime {
-  const timeout = context.function?.timeout;
   return {
     platform: 'fc',
     requestId: context.requestId,
-    deadline: deadlineAfter(typeof timeout === 'number' ? timeout * 1000 : DEFAULT_BUDGET_MS, now),
+    deadline: deadlineAfter((context.function?.timeout ?? DEFAULT_BUDGET_MS / 1000) * 1000, now),
     enqueue: async (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
     deadLetters(settings) {
       const queueUrl = settings.deadLetterMnsUrl;
