@@ -27,6 +27,7 @@ export interface Pipeline {
 /** A record on its way through the pipeline: each step fills in what it finds, and the last one its outcome. */
 export type Pending = Omit<RecordOutcome, 'outcome'> & { outcome: Outcome | undefined };
 
+/** Every field set from the start, so that every record's object has one shape on the hot path. */
 export function startRecord(record: EventRecord): Pending {
   return {
     outcome: undefined,
@@ -72,7 +73,7 @@ export function checkRecord(
   return { params: checked.params, key: checked.key, personal };
 }
 
-/** Validate → dedupe → sign and send: sets the record's outcome. */
+/** Validate → dedupe → sign and send: the record's outcome. */
 async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Outcome> {
   const checked = checkRecord(p.api, record, r);
   if (!checked) return r.outcome as Outcome;
