@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
-import { FUNCTION_NAMES, type FunctionName } from '../shared/registry.js';
+import { sample } from '../dev/stack/samples.js';
+import { FUNCTION_NAMES } from '../shared/registry.js';
 import { coldStart, DIST, type Handler, invokeHttp } from './support/bundles.js';
 import { apigwHttp, apigwRest, awsContext, fcContext, fcHttp } from './support/events.js';
 import { envFor, gateway } from './support/gateway.js';
@@ -20,7 +21,7 @@ const start = (name: string, extra: Record<string, string | undefined> = {}): Ha
   coldStart(name, envFor(sandbox, extra));
 
 const now = '2026-11-22 10:00:00';
-const SAMPLES: Record<FunctionName, Record<string, unknown>> = {
+const SAMPLES: Record<string, Record<string, unknown>> = {
   arrive: { mall_id: 123, car_no: '浙A12345', start_time: now, car_type: '宝马 x5 2018', mobile: '15988855789' },
   leave: { mall_id: 123, car_no: '浙AD12345', start_time: '2026-11-22 08:00:00', end_time: now },
   pay: { mall_id: '123', car_no: '浙A.66666', pay_time: now, park_duration: 120, extend: { key: 'value' } },
@@ -40,7 +41,7 @@ describe('each function reaches TOP correctly signed', () => {
     for (const method of ['md5', 'hmac', 'hmac-sha256']) {
       it(`${name} with ${method}`, async () => {
         const handler = start(name, { TOP_SIGN_METHOD: method });
-        const res = await invokeHttp(handler, apigwHttp(SAMPLES[name] ?? {}), awsContext());
+        const res = await invokeHttp(handler, apigwHttp(sample(name)), awsContext());
         expect(res.statusCode).toBe(200);
         expect(sandbox.calls).toHaveLength(1);
         const call = sandbox.calls[0];
