@@ -6,10 +6,6 @@ import { type DeadLetterSink, deadlineAfter, type Runtime } from './runtime.js';
 /** Lambda's context: the time left comes from getRemainingTimeInMillis (docs/platforms.md §1). */
 export type AwsContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
-/** Lambda's context tells the time left; no other platform's does. */
-export const isAwsContext = (c: unknown): c is AwsContext =>
-  typeof (c as Partial<AwsContext> | null | undefined)?.getRemainingTimeInMillis === 'function';
-
 /** Queue mode on AWS: SendMessage to the SQS queue the function consumes. */
 export async function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
   if (!settings.deliveryQueueUrl) {
@@ -33,12 +29,17 @@ export function sqsDeadLetters(settings: Config): DeadLetterSink | undefined {
   };
 }
 
-/** AWS Lambda: credentials, region and the SQS endpoint come from the environment, through the SDK. */
-export function awsRuntime(context: AwsContext, now: number): Runtime {
+/**
+ * AWS Lambda, told by its context, which alone tells the time left; undefined for any other
+ * context. Credentials, region and the SQS endpoint come from the environment, through the SDK.
+ */
+export function awsRuntime(context: unknown, now: number): Runtime | undefined {
+  const c = context as Partial<AwsContext> | null | undefined;
+  if (typeof c?.getRemainingTimeInMillis !== 'function') return undefined;
   return {
     platform: 'aws',
-    requestId: context.awsRequestId,
-    deadline: deadlineAfter(context.getRemainingTimeInMillis(), now),
+    requestId: c.awsRequestId,
+    deadline: deadlineAfter(c.getRemainingTimeInMillis(), now),
     enqueue: enqueueSqs,
     deadLetters: sqsDeadLetters,
   };

@@ -20,12 +20,6 @@ export interface FcContext {
   service?: { name: string };
 }
 
-/** FC hands over a context with a `function` object; no other platform does. */
-export const isFcContext = (c: unknown): c is Partial<FcContext> => {
-  const fn = (c as { function?: unknown } | null | undefined)?.function;
-  return typeof fn === 'object' && fn !== null;
-};
-
 /** The context's account, region, credentials and function, needed to call FC or MNS as the function. */
 function complete(context: Partial<FcContext>): FcContext {
   if (!context.accountId || !context.region || !context.credentials?.accessKeyId || !context.function?.name) {
@@ -35,14 +29,17 @@ function complete(context: Partial<FcContext>): FcContext {
 }
 
 /**
- * Function Compute: queue mode is an async invocation of the function itself, and dead letters go to
+ * Function Compute, told by its context, which alone has a `function` object; undefined for any
+ * other context. Queue mode is an async invocation of the function itself, and dead letters go to
  * MNS; both are signed with the function's credentials from the context.
  */
-export function fcRuntime(context: Partial<FcContext>, now: number): Runtime {
+export function fcRuntime(c: unknown, now: number): Runtime | undefined {
+  const context = c as Partial<FcContext> | null | undefined;
+  if (typeof context?.function !== 'object' || context.function === null) return undefined;
   return {
     platform: 'fc',
     requestId: context.requestId,
-    deadline: deadlineAfter((context.function?.timeout ?? DEFAULT_BUDGET_MS / 1000) * 1000, now),
+    deadline: deadlineAfter((context.function.timeout ?? DEFAULT_BUDGET_MS / 1000) * 1000, now),
     enqueue: async (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
     deadLetters(settings) {
       const queueUrl = settings.deadLetterMnsUrl;
