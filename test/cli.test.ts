@@ -27,7 +27,7 @@ function run(file: string, args: string[], env: Record<string, string> = {}): Pr
 }
 const tsx = (script: string, args: string[], env?: Record<string, string>) => run(TSX, [script, ...args], env);
 const replay = (args: string[], env?: Record<string, string>) =>
-  run(process.execPath, [join(ROOT, 'scripts', 'replay.mjs'), ...args], env);
+  run(process.execPath, [join(ROOT, 'scripts', 'replay', 'run.mjs'), ...args], env);
 
 /** The one line a command printed on stderr, and its exit code. */
 const failure = ({ code, stderr }: Ran) => ({ code, lines: stderr.trim().split('\n') });

@@ -140,7 +140,7 @@ describe('npm start', () => {
     writeFileSync(file, `${JSON.stringify(sample('arrive'))}\n`);
     const before = (await calls()).length;
     const sandboxPort = new URL(urls.sandbox).port;
-    const { stderr } = await run(process.execPath, ['scripts/replay.mjs', file, '--function', 'arrive', '--local'], {
+    const { stderr } = await run(process.execPath, ['scripts/replay/run.mjs', file, '--function', 'arrive', '--local'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, SANDBOX_PORT: sandboxPort },
     });
