@@ -140,10 +140,14 @@ describe('npm start', () => {
     writeFileSync(file, `${JSON.stringify(sample('arrive'))}\n`);
     const before = (await calls()).length;
     const sandboxPort = new URL(urls.sandbox).port;
-    const { stderr } = await run(process.execPath, ['scripts/replay/run.mjs', file, '--function', 'arrive', '--local'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, SANDBOX_PORT: sandboxPort },
-    });
+    const { stderr } = await run(
+      process.execPath,
+      ['scripts/replay/run.mjs', file, '--function', 'arrive', '--local'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, SANDBOX_PORT: sandboxPort },
+      },
+    );
     rmSync(dir, { recursive: true, force: true });
     expect(stderr).toMatch(/Replayed 1 event\(s\):\n {2}delivered: 1/);
     const received = await calls();
