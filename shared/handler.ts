@@ -1,4 +1,5 @@
 import type { ParkApi } from './apis/api.js';
+import { Budget } from './budget.js';
 import { rereadTopSecret, withTopSecret } from './cloud/top-secret.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openStore } from './idempotency/open-store.js';
@@ -17,6 +18,12 @@ interface Instance {
 }
 
 let instance: Instance | undefined;
+
+const secretLate = (): never => {
+  throw new ConfigError(
+    "parkflow is not configured yet: the TOP secret was not read within the invocation's time; the read goes on for the events after this one.",
+  );
+};
 
 /**
  * Settings are read once per instance (with the TOP secret, on AWS); a bad setting is reported on
@@ -47,18 +54,20 @@ export function createHandler(api: ParkApi) {
   return async function handler(event: unknown, context: unknown): Promise<unknown> {
     // The one place that asks which platform this is; below here, the runtime answers.
     const runtime = runtimeOf(context);
+    const budget = new Budget(runtime.deadline);
     const opened = openEvent(event, runtime.requestId);
     try {
-      const current = await configured(api.name);
+      // Only a first event waits here (for the TOP secret, on AWS), and no longer than its time.
+      const current = instance ?? (await budget.within(configured(api.name), secretLate));
       const { settings, store } = current;
       // Queue triggers are guarded by the queue's own access control, not by webhook signatures.
       const records =
         opened.kind === 'http' ? opened.records.map((r) => authenticate(r, settings.webhook)) : opened.records;
       const results =
         opened.kind === 'http' && settings.deliveryMode === 'queue'
-          ? await handOff({ api, settings, runtime }, opened.trigger, records)
+          ? await handOff({ api, settings, runtime, budget }, opened.trigger, records)
           : await processRecords(
-              { api, settings, store, invocation: runtime, resign: () => resign(current) },
+              { api, settings, store, invocation: runtime, budget, resign: () => resign(current) },
               opened.trigger,
               records,
               opened.kind === 'queue' ? runtime.deadLetters(settings) : undefined,

@@ -1,6 +1,7 @@
 import { check, type ParkApi } from './apis/api.js';
 import { runBatch } from './batch.js';
 import { parseBody } from './body.js';
+import { type Budget, MIN_ATTEMPT_MS, QUEUE_SEND_MS } from './budget.js';
 import type { Config } from './config.js';
 import { deadLetterOf } from './dead-letter/message.js';
 import { once } from './idempotency/once.js';
@@ -20,6 +21,8 @@ export interface Pipeline {
   settings: Config;
   store: IdempotencyStore;
   invocation: Invocation;
+  /** The invocation's time, from its deadline: it bounds every wait. */
+  budget: Budget;
   /** Settings with the TOP secret read again, when TOP refused our signature and the secret has changed. */
   resign?: (() => Promise<Config | undefined>) | undefined;
 }
@@ -73,17 +76,30 @@ export function checkRecord(
   return { params: checked.params, key: checked.key, personal };
 }
 
-/** Validate → dedupe → sign and send: the record's outcome. */
+const NOT_STARTED: Outcome = transient(
+  {
+    reason: 'deadline',
+    message: 'Not started: the time left could not cover a store claim and a call to TOP; nothing was sent.',
+  },
+  1,
+);
+
+/**
+ * Validate → dedupe → sign and send: the record's outcome. A record is started only when the time
+ * left covers a store claim, one TOP attempt and recording its result; TOP's calls end in time to
+ * record it (docs/decisions.md §3).
+ */
 async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Outcome> {
   const checked = checkRecord(p.api, record, r);
   if (!checked) return r.outcome as Outcome;
-  const { api, settings, store, invocation } = p;
-  const { deadline } = invocation;
+  const { api, settings, store, budget } = p;
+  if (budget.left() < 2 * store.waitMs + MIN_ATTEMPT_MS) return NOT_STARTED;
+  const deadline = budget.end - store.waitMs;
   const outcome = await once(
     {
       store,
       key: checked.key,
-      deadline,
+      budget,
       ttlSeconds: settings.idempotencyTtlSeconds,
       request: requestPrint(checked.params),
     },
@@ -93,7 +109,7 @@ async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Ou
       let result = await callTop(settings, call);
       // A rotated secret: signed again with the new one, once.
       if (p.resign && signatureRefused(result)) {
-        const fresh = await p.resign();
+        const fresh = await budget.within(p.resign(), () => undefined);
         if (fresh) result = await callTop(fresh, call);
       }
       r.top_latency_ms = Date.now() - started;
@@ -136,7 +152,7 @@ export function processRecords(
       r.dead_lettered = false;
       if (isPermanent(outcome)) {
         try {
-          await deadLetter(deadLetterOf(p.api.name, trigger, record, outcome), record);
+          await deadLetter(deadLetterOf(p.api.name, trigger, record, outcome), record, p.budget.wait(QUEUE_SEND_MS));
           r.dead_lettered = true;
         } catch (err) {
           // Reported as failed instead: the platform brings it back, and it is dead-lettered then or by the platform's redrive.

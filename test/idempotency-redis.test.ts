@@ -15,49 +15,56 @@ beforeAll(async () => {
 afterAll(() => Promise.all([redis.close(), sandbox.close()]));
 beforeEach(async () => {
   sandbox.reset();
-  const client = new RespClient(redis.url, 1_000);
-  await client.command('FLUSHALL');
+  const client = new RespClient(redis.url);
+  await client.command(['FLUSHALL'], 1_000);
   client.close();
 });
 
 describe('the RESP client against redis-server', () => {
   it('speaks the commands the store needs, with replies split across packets', async () => {
-    const client = new RespClient(redis.url, 1_000);
+    const client = new RespClient(redis.url);
     const big = '停车'.repeat(50_000);
     const replies = await Promise.all([
-      client.command('SET', 'k', big, 'NX', 'PX', '10000'),
-      client.command('SET', 'k', 'other', 'NX', 'PX', '10000'),
-      client.command('GET', 'k'),
-      client.command('GET', 'missing'),
-      client.command('EVAL', 'return {1, "two", redis.call("PTTL", KEYS[1]) > 0}', '1', 'k'),
+      client.command(['SET', 'k', big, 'NX', 'PX', '10000'], 1_000),
+      client.command(['SET', 'k', 'other', 'NX', 'PX', '10000'], 1_000),
+      client.command(['GET', 'k'], 1_000),
+      client.command(['GET', 'missing'], 1_000),
+      client.command(['EVAL', 'return {1, "two", redis.call("PTTL", KEYS[1]) > 0}', '1', 'k'], 1_000),
     ]);
     expect(replies).toEqual(['OK', null, big, null, [1, 'two', 1]]);
-    await expect(client.command('NOSUCHCOMMAND')).rejects.toBeInstanceOf(RedisReplyError);
-    expect(await client.command('GET', 'missing')).toBeNull();
+    await expect(client.command(['NOSUCHCOMMAND'], 1_000)).rejects.toBeInstanceOf(RedisReplyError);
+    expect(await client.command(['GET', 'missing'], 1_000)).toBeNull();
     client.close();
   });
 
   it('authenticates and selects the database from the URL', async () => {
     const secured = await startRedis({ password: 'p@ss word' });
     try {
-      const client = new RespClient(`${secured.url}/2`, 1_000);
-      await client.command('SET', 'in-db-2', 'yes');
-      const other = new RespClient(secured.url, 1_000);
-      expect(await other.command('GET', 'in-db-2')).toBeNull();
-      const wrong = new RespClient(`redis://:wrong@127.0.0.1:${secured.port}`, 1_000);
-      await expect(wrong.command('GET', 'x')).rejects.toThrow(/NOAUTH|WRONGPASS/);
-      for (const c of [client, other, wrong]) c.close();
+      const client = new RespClient(`${secured.url}/2`);
+      await client.command(['SET', 'in-db-2', 'yes'], 1_000);
+      const other = new RespClient(secured.url);
+      expect(await other.command(['GET', 'in-db-2'], 1_000)).toBeNull();
+      const wrong = new RespClient(`redis://:wrong@127.0.0.1:${secured.port}`);
+      // The reason reaches the caller instead of the NOAUTH behind it; the password never does.
+      const refused = await wrong.command(['GET', 'x'], 1_000).catch((err: Error) => err);
+      expect(refused).toBeInstanceOf(RedisConnectionError);
+      expect((refused as Error).message).toBe('Redis refused the password (WRONGPASS)');
+      const noDb = new RespClient(`${secured.url}/99`);
+      await expect(noDb.command(['GET', 'x'], 1_000)).rejects.toThrow(/^Redis refused database 99 \(ERR /);
+      for (const c of [client, other, wrong, noDb]) c.close();
     } finally {
       await secured.close();
     }
   });
 
   it('fails fast when nothing listens, and reconnects once the server is back', async () => {
-    const client = new RespClient(redis.url, 1_000);
+    const client = new RespClient(redis.url);
     await redis.stop();
-    await expect(client.command('PING')).rejects.toBeInstanceOf(RedisConnectionError);
+    await expect(client.command(['PING'], 1_000)).rejects.toThrow(
+      new RedisConnectionError('Redis connection failed: connection refused'),
+    );
     await redis.start();
-    expect(await client.command('PING')).toBe('PONG');
+    expect(await client.command(['PING'], 1_000)).toBe('PONG');
     client.close();
   });
 });

@@ -39,11 +39,11 @@ describe('the runtime adapter, picked once from the context', () => {
   });
 
   it('queue mode on AWS without DELIVERY_QUEUE_URL names the variable; on FC without credentials, says what the context lacks', async () => {
-    await expect(runtimeOf(awsContext()).enqueue(settings({ DELIVERY_MODE: 'queue' }), '{}', 'key')).rejects.toThrow(
-      /DELIVERY_QUEUE_URL is not set/,
-    );
+    await expect(
+      runtimeOf(awsContext()).enqueue(settings({ DELIVERY_MODE: 'queue' }), '{}', 'key', 1_000),
+    ).rejects.toThrow(/DELIVERY_QUEUE_URL is not set/);
     const { credentials: _, ...bare } = fcContext();
-    await expect(runtimeOf(bare).enqueue(settings({ DELIVERY_MODE: 'queue' }), '{}', 'key')).rejects.toThrow(
+    await expect(runtimeOf(bare).enqueue(settings({ DELIVERY_MODE: 'queue' }), '{}', 'key', 1_000)).rejects.toThrow(
       /lacks accountId, region, credentials or function.name/,
     );
   });

@@ -1,3 +1,4 @@
+import { Budget } from '../../shared/budget.js';
 import type { Config } from '../../shared/config.js';
 import type { IdempotencyStore } from '../../shared/idempotency/store.js';
 import { type RecordOutcome, settled } from '../../shared/outcome.js';
@@ -37,11 +38,13 @@ export async function replay(
       apis.map(async (api) => {
         const mine = part.filter((item) => item.function === api.name);
         const records = mine.map((item) => ({ id: item.id, body: item.body, headers: {} }));
+        const deadline = Date.now() + BUDGET_MS;
         const pipeline = {
           api,
           settings,
           store,
-          invocation: { platform: 'local' as const, requestId: undefined, deadline: Date.now() + BUDGET_MS },
+          invocation: { platform: 'local' as const, requestId: undefined, deadline },
+          budget: new Budget(deadline),
         };
         const done = await processRecords(pipeline, 'replay', records, undefined);
         return mine.map((item, i) => ({ item, result: done[i] as RecordOutcome }));

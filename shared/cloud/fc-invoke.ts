@@ -3,10 +3,19 @@ import type { FcContext } from '../runtime/fc.js';
 /**
  * Invokes an FC function asynchronously with @alicloud/fc2, which FC's Node runtimes ship (kept out
  * of the bundle, loaded on first use): FC stores the event, answers 202, and runs the function on
- * it with its own retries and onFailure destination.
+ * it with its own retries and onFailure destination. It waits `waitMs` at most.
  */
-export async function invokeAsync(context: FcContext, event: string, endpoint?: string): Promise<string> {
+export async function invokeAsync(
+  context: FcContext,
+  event: string,
+  waitMs: number,
+  endpoint?: string,
+): Promise<string> {
+  const until = Date.now() + waitMs;
   const { default: FC } = await import('@alicloud/fc2');
+  // Loading fc2 is part of the wait; and fc2 reads a timeout of 0 as none.
+  const timeout = until - Date.now();
+  if (!(timeout > 0)) throw new Error('no time was left to queue the event');
   const client = new FC(context.accountId, {
     accessKeyID: context.credentials.accessKeyId,
     accessKeySecret: context.credentials.accessKeySecret,
@@ -14,7 +23,7 @@ export async function invokeAsync(context: FcContext, event: string, endpoint?: 
     region: context.region,
     secure: true,
     internal: true,
-    timeout: 5_000,
+    timeout,
     ...(endpoint ? { endpoint } : {}),
   });
   const service = context.service?.name ?? 'default';

@@ -9,9 +9,9 @@ const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
 /**
  * MNS SendMessage (REST API 2015-06-06), signed with the function's temporary credentials:
  * base64(HMAC-SHA1(secret, VERB\nContent-MD5\nContent-Type\nDate\nx-mns-headers\nresource)).
- * The body is base64-encoded, as MNS's own SDKs send it.
+ * The body is base64-encoded, as MNS's own SDKs send it. It waits `waitMs` at most.
  */
-export async function sendMnsMessage(queueUrl: string, body: string, credentials: FcCredentials) {
+export async function sendMnsMessage(queueUrl: string, body: string, credentials: FcCredentials, waitMs: number) {
   const url = new URL(`${queueUrl.replace(/\/$/, '')}/messages`);
   const xml = `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>${xmlEscape(Buffer.from(body).toString('base64'))}</MessageBody></Message>`;
   const md5 = createHash('md5').update(xml).digest('base64');
@@ -34,7 +34,7 @@ export async function sendMnsMessage(queueUrl: string, body: string, credentials
       authorization: `MNS ${credentials.accessKeyId}:${signature}`,
     },
     body: xml,
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(waitMs),
   });
   const text = await response.text();
   if (response.status !== 201)

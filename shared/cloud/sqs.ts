@@ -11,8 +11,11 @@ export interface FifoIds {
 /**
  * SendMessage with the SDK the Lambda runtime ships (kept out of the bundle, loaded on first use).
  * The SDK sends to the queue URL's own host, and takes region and credentials from the environment.
+ * It waits `waitMs` at most.
  */
-export async function sendSqsMessage(queueUrl: string, body: string, fifo: FifoIds): Promise<string> {
+export async function sendSqsMessage(queueUrl: string, body: string, fifo: FifoIds, waitMs: number): Promise<string> {
+  // Started before the SDK loads: loading it is part of the wait.
+  const abortSignal = AbortSignal.timeout(waitMs);
   const sdk = await import('@aws-sdk/client-sqs');
   client ??= new sdk.SQSClient({});
   const isFifo = queueUrl.endsWith('.fifo');
@@ -22,6 +25,7 @@ export async function sendSqsMessage(queueUrl: string, body: string, fifo: FifoI
       MessageBody: body,
       ...(isFifo ? { MessageGroupId: fifo.group, MessageDeduplicationId: fifo.deduplicationId } : {}),
     }),
+    { abortSignal },
   );
   return sent.MessageId ?? '';
 }

@@ -15,6 +15,8 @@ type Item = Record<string, AttributeValue>;
 
 /** A new connection that is not up by then counts as an unreachable store. */
 const CONNECT_TIMEOUT_MS = 1_000;
+/** The longest one call waits (its retry included); slower counts as an unreachable store. */
+const CALL_TIMEOUT_MS = 2_000;
 
 /**
  * With the table set, the SDK starts loading as the bundle does, while the platform is still
@@ -38,6 +40,7 @@ const CLAIMABLE = 'attribute_not_exists(pk) OR expires_ms < :now';
  * SDK does.
  */
 export class DynamoDbStore implements IdempotencyStore {
+  readonly waitMs = CALL_TIMEOUT_MS;
   #table: string;
   #sdk: Promise<{ sdk: Sdk; client: DynamoDBClient }>;
 

@@ -1,3 +1,4 @@
+import type { Budget } from '../budget.js';
 import { logError } from '../log.js';
 import { conflict, type Outcome, type Sent, transient } from '../outcome.js';
 import { differingFields, type RequestPrint } from './request-print.js';
@@ -13,8 +14,8 @@ const LATE_WRITE_MS = 200;
 export interface OnceOptions {
   store: IdempotencyStore;
   key: string;
-  /** Epoch ms by which the send must be over. */
-  deadline: number;
+  /** The invocation's time: bounds each store call, and the claim's life. */
+  budget: Budget;
   ttlSeconds: number;
   /** The request this copy would send, to tell it from what was delivered under the key. */
   request: RequestPrint;
@@ -27,11 +28,10 @@ export interface OnceOptions {
  * event sent blind could reach TOP twice, while a transient failure is only retried.
  */
 export async function once(options: OnceOptions, send: () => Promise<Sent>): Promise<Outcome> {
-  const { store, key, deadline, ttlSeconds, request } = options;
+  const { store, key, budget, ttlSeconds, request } = options;
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {
-    const left = Math.max(deadline - Date.now(), 0);
-    claim = await store.claim(key, left + CLAIM_MARGIN_MS, left);
+    claim = await store.claim(key, budget.left() + CLAIM_MARGIN_MS, budget.wait(store.waitMs));
   } catch (err) {
     logError('idempotency_store', { action: 'claim', error: (err as Error).message });
     return transient(
@@ -58,9 +58,9 @@ export async function once(options: OnceOptions, send: () => Promise<Sent>): Pro
   const outcome = await send();
   try {
     // Past the deadline, a last short wait: the send is over, and remembering it saves a resend.
-    const left = Math.max(deadline - Date.now(), LATE_WRITE_MS);
-    if (outcome.kind === 'delivered') await store.complete(key, { outcome, request }, ttlSeconds * 1000, left);
-    else await store.release(key, claim.token, left);
+    const waitMs = Math.max(budget.wait(store.waitMs), LATE_WRITE_MS);
+    if (outcome.kind === 'delivered') await store.complete(key, { outcome, request }, ttlSeconds * 1000, waitMs);
+    else await store.release(key, claim.token, waitMs);
   } catch (err) {
     // The send happened either way; a delivery not remembered stays claimed until the claim expires.
     logError('idempotency_store', {

@@ -67,35 +67,36 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Why a connection failed, in the operator's words where the code is a common one. */
+function connectionFault(err: NodeJS.ErrnoException): string {
+  if (err.code === 'ECONNREFUSED') return 'connection refused';
+  if (err.code === 'ECONNRESET') return 'connection reset';
+  return err.message;
+}
+
 export class RespClient {
   #url: URL;
-  #timeoutMs: number;
   #socket: Socket | undefined;
   #pending: Pending[] = [];
   #buffer: Buffer = Buffer.alloc(0);
 
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
-  constructor(url: string, timeoutMs: number) {
+  constructor(url: string) {
     this.#url = new URL(url);
-    this.#timeoutMs = timeoutMs;
   }
 
-  /** Sends a command; rejects with RedisReplyError for an error reply, RedisConnectionError otherwise. */
-  command(...args: string[]): Promise<Reply> {
+  /**
+   * Sends a command and waits at most `waitMs` for its reply (connecting first if need be); rejects
+   * with RedisReplyError for an error reply, RedisConnectionError otherwise.
+   */
+  command(args: string[], waitMs: number): Promise<Reply> {
+    if (!(waitMs > 0)) return Promise.reject(new RedisConnectionError('no time was left to wait for Redis'));
     const socket = this.#socket ?? this.#connect();
-    return this.#send(socket, args);
-  }
-
-  close(): void {
-    this.#drop(new RedisConnectionError('the client was closed'));
-  }
-
-  #send(socket: Socket, args: string[]): Promise<Reply> {
     return new Promise((resolve, reject) => {
       // Replies come in order, so a lost one makes every later one unreadable: drop the connection.
       const timer = setTimeout(
-        () => this.#drop(new RedisConnectionError(`Redis did not answer within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
+        () => this.#drop(new RedisConnectionError(`Redis timed out: no answer within ${waitMs} ms`), socket),
+        waitMs,
       );
       this.#pending.push({
         resolve: (value) => {
@@ -111,6 +112,24 @@ export class RespClient {
     });
   }
 
+  close(): void {
+    this.#drop(new RedisConnectionError('the client was closed'));
+  }
+
+  /**
+   * Sends a command ahead of the caller's on a new connection; an error reply drops the connection
+   * with `refused` as the reason, so the caller's command fails with it (and not with a NOAUTH).
+   * No timer of its own: the caller's command behind it bounds the wait.
+   */
+  #prelude(socket: Socket, args: string[], refused: (reply: RedisReplyError) => string): void {
+    this.#pending.push({
+      resolve: () => {},
+      reject: (error) =>
+        this.#drop(error instanceof RedisReplyError ? new RedisConnectionError(refused(error)) : error, socket),
+    });
+    socket.write(encodeCommand(args));
+  }
+
   #connect(): Socket {
     const port = Number(this.#url.port || 6379);
     const host = this.#url.hostname.replace(/^\[|\]$/g, '');
@@ -124,16 +143,22 @@ export class RespClient {
     socket.unref();
     socket.on('data', (chunk: Buffer) => this.#read(socket, chunk));
     socket.on('error', (err) =>
-      this.#drop(new RedisConnectionError(`Redis connection failed: ${err.message}`), socket),
+      this.#drop(new RedisConnectionError(`Redis connection failed: ${connectionFault(err)}`), socket),
     );
     socket.on('close', () => this.#drop(new RedisConnectionError('Redis closed the connection'), socket));
     this.#socket = socket;
-    // Sent ahead of the caller's command on the same connection; a failure rejects that command too.
     const password = decodeURIComponent(this.#url.password);
     const user = decodeURIComponent(this.#url.username);
-    if (password) void this.#send(socket, user ? ['AUTH', user, password] : ['AUTH', password]).catch(() => {});
+    // Only the reply's code is kept: the rest of an AUTH reply is no business of a log line.
+    if (password) {
+      this.#prelude(
+        socket,
+        user ? ['AUTH', user, password] : ['AUTH', password],
+        (reply) => `Redis refused the password (${reply.message.split(' ', 1)[0]})`,
+      );
+    }
     const db = this.#url.pathname.slice(1);
-    if (db) void this.#send(socket, ['SELECT', db]).catch(() => {});
+    if (db) this.#prelude(socket, ['SELECT', db], (reply) => `Redis refused database ${db} (${reply.message})`);
     return socket;
   }
 
@@ -154,6 +179,8 @@ export class RespClient {
       const pending = this.#pending.shift();
       if (reply.value instanceof RedisReplyError) pending?.reject(reply.value);
       else pending?.resolve(reply.value);
+      // A refused AUTH or SELECT has dropped the connection, and every command behind it.
+      if (socket !== this.#socket) return;
     }
     this.#buffer = this.#buffer.subarray(at);
   }

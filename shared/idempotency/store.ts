@@ -30,9 +30,12 @@ export type Delivered = Completed['outcome'];
 export type Claim = { claimed: true; token: string } | { claimed: false; record: StoredRecord };
 
 /**
- * Every call gives up after `waitMs` (what is left of the invocation), failing with a StoreError.
+ * Each call waits at most `waitMs` (the caller's bound: the store's own `waitMs` cut to the time the
+ * invocation has left) and fails with a StoreError that says why.
  */
 export interface IdempotencyStore {
+  /** The longest one call waits on a slow store; 0 for a store that never waits. */
+  readonly waitMs: number;
   /** Atomically marks the key in progress for `ttlMs` unless it holds anything unexpired. */
   claim(key: string, ttlMs: number, waitMs: number): Promise<Claim>;
   /** Remembers a delivery, and the request sent, for `ttlMs`. */
@@ -42,7 +45,10 @@ export interface IdempotencyStore {
   close(): Promise<void>;
 }
 
-/** The store could not be reached or did not answer in time; the message says which, for a person. */
+/**
+ * The store could not be reached or did not answer in time. The message is the reason, for the
+ * operator's log line ("Redis refused the password", "Redis timed out"); it never holds a secret.
+ */
 export class StoreError extends Error {
   override name = 'StoreError';
 }
@@ -57,6 +63,7 @@ const MAX_ENTRIES = 10_000;
  * retry, a redelivery to a warm function) and no others. Redis or DynamoDB share one across instances.
  */
 export class MemoryStore implements IdempotencyStore {
+  readonly waitMs = 0;
   #entries = new Map<string, { record: StoredRecord; expiresAt: number }>();
 
   constructor(readonly maxEntries: number = MAX_ENTRIES) {}

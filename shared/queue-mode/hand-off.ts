@@ -1,4 +1,5 @@
 import type { ParkApi } from '../apis/api.js';
+import { type Budget, QUEUE_SEND_MS } from '../budget.js';
 import { type Config, ConfigError } from '../config.js';
 import { logError, type Where } from '../log.js';
 import { type Outcome, type RecordOutcome, transient } from '../outcome.js';
@@ -13,7 +14,7 @@ import type { EventRecord } from '../triggers/envelope.js';
  * letters. A queue that cannot be reached is a 503: the sender retries.
  */
 export function handOff(
-  p: { api: ParkApi; settings: Config; runtime: Runtime },
+  p: { api: ParkApi; settings: Config; runtime: Runtime; budget: Budget },
   trigger: string,
   records: EventRecord[],
 ): Promise<RecordOutcome[]> {
@@ -29,7 +30,7 @@ export function handOff(
       try {
         outcome = {
           kind: 'queued',
-          message_id: await runtime.enqueue(settings, record.body, checked.key),
+          message_id: await runtime.enqueue(settings, record.body, checked.key, p.budget.wait(QUEUE_SEND_MS)),
         };
       } catch (err) {
         if (err instanceof ConfigError) throw err;

@@ -7,25 +7,27 @@ import { type DeadLetterSink, deadlineAfter, type Runtime } from './runtime.js';
 export type AwsContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
 /** Queue mode on AWS: SendMessage to the SQS queue the function consumes. */
-export async function enqueueSqs(settings: Config, body: string, key: string): Promise<string> {
+export async function enqueueSqs(settings: Config, body: string, key: string, waitMs: number): Promise<string> {
   if (!settings.deliveryQueueUrl) {
     throw new ConfigError(
       'parkflow is not configured: DELIVERY_QUEUE_URL is not set: the SQS queue this function consumes, required when DELIVERY_MODE is queue on AWS.',
     );
   }
   // On a FIFO queue the key is also the deduplication id, so a webhook retry within 5 minutes is dropped by SQS itself.
-  return sendSqsMessage(settings.deliveryQueueUrl, body, { group: key, deduplicationId: key.slice(-64) });
+  return sendSqsMessage(settings.deliveryQueueUrl, body, { group: key, deduplicationId: key.slice(-64) }, waitMs);
 }
 
 /** DEAD_LETTER_SQS_URL, when set. */
 export function sqsDeadLetters(settings: Config): DeadLetterSink | undefined {
   const queueUrl = settings.deadLetterSqsUrl;
   if (!queueUrl) return undefined;
-  return async (letter, record) => {
-    await sendSqsMessage(queueUrl, JSON.stringify(letter), {
-      group: record.group ?? letter.function,
-      deduplicationId: `${letter.function}-${record.id}`.slice(0, 128),
-    });
+  return async (letter, record, waitMs) => {
+    await sendSqsMessage(
+      queueUrl,
+      JSON.stringify(letter),
+      { group: record.group ?? letter.function, deduplicationId: `${letter.function}-${record.id}`.slice(0, 128) },
+      waitMs,
+    );
   };
 }
 

@@ -40,12 +40,13 @@ export function fcRuntime(c: unknown, now: number): Runtime | undefined {
     platform: 'fc',
     requestId: context.requestId,
     deadline: deadlineAfter((context.function.timeout ?? DEFAULT_BUDGET_MS / 1000) * 1000, now),
-    enqueue: async (settings, body) => invokeAsync(complete(context), body, settings.deliveryFcEndpoint),
+    enqueue: async (settings, body, _key, waitMs) =>
+      invokeAsync(complete(context), body, waitMs, settings.deliveryFcEndpoint),
     deadLetters(settings) {
       const queueUrl = settings.deadLetterMnsUrl;
       if (!queueUrl) return undefined;
-      return async (letter) => {
-        await sendMnsMessage(queueUrl, JSON.stringify(letter), complete(context).credentials);
+      return async (letter, _record, waitMs) => {
+        await sendMnsMessage(queueUrl, JSON.stringify(letter), complete(context).credentials, waitMs);
       };
     },
   };

@@ -14,16 +14,19 @@ export interface Invocation {
   deadline: number;
 }
 
-/** Puts one dead letter in the configured destination; rejects when it could not. */
-export type DeadLetterSink = (letter: DeadLetter, record: EventRecord) => Promise<void>;
+/** Puts one dead letter in the configured destination, waiting `waitMs` at most; rejects when it could not. */
+export type DeadLetterSink = (letter: DeadLetter, record: EventRecord, waitMs: number) => Promise<void>;
 
 /**
  * One invocation on one platform, as the handler sees it: everything that differs between AWS, FC
  * and a local run is answered here, once, and nothing below the handler asks which platform it is.
  */
 export interface Runtime extends Invocation {
-  /** DELIVERY_MODE=queue: hands a valid event to the function's own queue; resolves with the message id. */
-  enqueue(settings: Config, body: string, key: string): Promise<string>;
+  /**
+   * DELIVERY_MODE=queue: hands a valid event to the function's own queue, waiting `waitMs` at most;
+   * resolves with the message id.
+   */
+  enqueue(settings: Config, body: string, key: string, waitMs: number): Promise<string>;
   /**
    * The configured dead-letter destination, or undefined: then a permanent failure is reported as
    * failed, and the platform's own redrive (SQS redrive policy, the trigger's dead-letter queue, FC's

@@ -1,3 +1,4 @@
+import { MIN_ATTEMPT_MS } from '../budget.js';
 import type { Sent } from '../outcome.js';
 import { buildRequest, type ParamValue, type TopCredentials } from './params.js';
 import { type AttemptOutcome, readResponse } from './response.js';
@@ -24,13 +25,19 @@ export interface TopCall {
   deadline: number;
 }
 
-/** Below this much time left, another attempt could not finish: report what we have. */
-const MIN_ATTEMPT_MS = 200;
 /** What a sender is told to wait after a transient fault when TOP gave no figure. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
 function transportFailure(err: unknown): AttemptOutcome {
   const e = err as { code?: string; name?: string; message?: string };
+  // Not TOP's answer (a proxy's page, a broken gateway): the call may have gone through, so it is not sent again now.
+  if (e.code === 'ANSWER_TOO_LARGE') {
+    return {
+      ok: false,
+      retry: 'later',
+      failure: { reason: 'bad_response', message: `The gateway's answer was refused: ${e.message}` },
+    };
+  }
   const timeout = /TIMEOUT/i.test(`${e.code ?? ''} ${e.name ?? ''}`);
   const failure: TopFailure = {
     reason: timeout ? 'timeout' : 'network',
