@@ -4,6 +4,9 @@ import { invalid, type Outcome } from './outcome.js';
 /** Parking events are a few hundred bytes; anything near this is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The answer to a body over MAX_BODY_BYTES, however it arrived. */
+export const bodyTooLarge = (): Outcome => invalid(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+
 /** Reads an event body as a JSON object, or says exactly what is wrong with it. */
 export function parseBody(
   text: string,
@@ -11,7 +14,7 @@ export function parseBody(
   const fail = (message: string) => ({ ok: false as const, outcome: invalid(message) });
   // A UTF-16 unit is at most 3 UTF-8 bytes: only a text over a third of the limit needs counting.
   if (text.length > MAX_BODY_BYTES / 3 && Buffer.byteLength(text) > MAX_BODY_BYTES)
-    return fail(`The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+    return { ok: false, outcome: bodyTooLarge() };
   let value: unknown;
   try {
     value = JSON.parse(text);

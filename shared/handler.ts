@@ -7,7 +7,10 @@ import type { IdempotencyStore } from './idempotency/store.js';
 import { logError, logWarning } from './log.js';
 import { processRecords } from './pipeline.js';
 import { handOff } from './queue-mode/hand-off.js';
+import { fc2HttpCall, serveFc2Http } from './runtime/fc2-http.js';
 import { runtimeOf } from './runtime/pick.js';
+import type { Runtime } from './runtime/runtime.js';
+import type { Envelope } from './triggers/envelope.js';
 import { openEvent } from './triggers/open.js';
 import { authenticate } from './webhook/auth.js';
 
@@ -48,14 +51,12 @@ async function resign(current: Instance): Promise<Config | undefined> {
 
 /**
  * The one entry of every function: trigger → records → (HTTP) webhook signature → validate → dedupe
- * → send → answer.
+ * → send → answer. FC 2.0 calls a function behind an HTTP trigger as (request, response, context):
+ * its adapter reads the body and answers through `response`.
  */
 export function createHandler(api: ParkApi) {
-  return async function handler(event: unknown, context: unknown): Promise<unknown> {
-    // The one place that asks which platform this is; below here, the runtime answers.
-    const runtime = runtimeOf(context);
+  async function run(runtime: Runtime, opened: Envelope): Promise<unknown> {
     const budget = new Budget(runtime.deadline);
-    const opened = openEvent(event, runtime.requestId);
     try {
       // Only a first event waits here (for the TOP secret, on AWS), and no longer than its time.
       const current = instance ?? (await budget.within(configured(api.name), secretLate));
@@ -78,5 +79,12 @@ export function createHandler(api: ParkApi) {
       logError('config', { function: api.name, platform_request_id: runtime.requestId, error: err.message });
       return opened.fail(err);
     }
+  }
+  return async function handler(event: unknown, context: unknown, fc2Context?: unknown): Promise<unknown> {
+    const fc2 = fc2HttpCall(event, context, fc2Context);
+    if (fc2) return serveFc2Http(fc2, api.name, run);
+    // The one place that asks which platform this is; below here, the runtime answers.
+    const runtime = runtimeOf(context);
+    return run(runtime, openEvent(event, runtime.requestId));
   };
 }

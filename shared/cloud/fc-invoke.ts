@@ -1,12 +1,12 @@
 import type { FcContext } from '../runtime/fc.js';
 
 /**
- * Invokes an FC function asynchronously with @alicloud/fc2, which FC's Node runtimes ship (kept out
+ * Invokes an FC 2.0 function asynchronously with @alicloud/fc2, which FC's Node runtimes ship (kept out
  * of the bundle, loaded on first use): FC stores the event, answers 202, and runs the function on
  * it with its own retries and onFailure destination. It waits `waitMs` at most.
  */
 export async function invokeAsync(
-  context: FcContext,
+  target: FcContext & { service: string; qualifier: string | undefined },
   event: string,
   waitMs: number,
   endpoint?: string,
@@ -16,23 +16,22 @@ export async function invokeAsync(
   // Loading fc2 is part of the wait; and fc2 reads a timeout of 0 as none.
   const timeout = until - Date.now();
   if (!(timeout > 0)) throw new Error('no time was left to queue the event');
-  const client = new FC(context.accountId, {
-    accessKeyID: context.credentials.accessKeyId,
-    accessKeySecret: context.credentials.accessKeySecret,
-    securityToken: context.credentials.securityToken,
-    region: context.region,
+  const client = new FC(target.accountId, {
+    accessKeyID: target.credentials.accessKeyId,
+    accessKeySecret: target.credentials.accessKeySecret,
+    securityToken: target.credentials.securityToken,
+    region: target.region,
     secure: true,
     internal: true,
     timeout,
     ...(endpoint ? { endpoint } : {}),
   });
-  const service = context.service?.name ?? 'default';
   const answer = await client.invokeFunction(
-    service,
-    context.function.name,
+    target.service,
+    target.function.name,
     event,
     { 'x-fc-invocation-type': 'Async' },
-    context.function.qualifier,
+    target.qualifier,
   );
   return answer.headers['x-fc-request-id'] ?? '';
 }

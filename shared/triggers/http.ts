@@ -111,16 +111,21 @@ const NOT_BASE64 = invalid('The body is marked isBase64Encoded but is not base64
  * bytes a webhook signature covers (otherwise they are the body's own UTF-8).
  */
 function recordOf(id: string, e: Request): EventRecord {
-  const headers = stringHeaders(e.headers);
   const body = e.body ?? '';
-  if (!e.isBase64Encoded) return { id, headers, body };
+  if (!e.isBase64Encoded) return { id, headers: stringHeaders(e.headers), body };
   const raw = base64Bytes(body);
-  if (!raw) return { id, headers, body: '', raw: Buffer.from(body), refused: NOT_BASE64 };
-  const text = textOf(raw);
-  return { id, headers, body: text.body, raw, refused: text.refused };
+  if (!raw) return { id, headers: stringHeaders(e.headers), body: '', raw: Buffer.from(body), refused: NOT_BASE64 };
+  return bytesRecord(id, e.headers, raw);
 }
 
-function httpEnvelope(trigger: string, id: string, method: string, e: Request): Envelope {
+/** A record of a body's bytes as received: they are what the webhook signature covers, and must be UTF-8. */
+export function bytesRecord(id: string, headers: unknown, raw: Buffer): EventRecord {
+  const text = textOf(raw);
+  return { id, headers: stringHeaders(headers), body: text.body, raw, refused: text.refused };
+}
+
+/** An HTTP request's one record, or, for any method but POST, a 405 and no record. */
+export function httpEnvelope(trigger: string, method: string, record: EventRecord): Envelope {
   if (method.toUpperCase() !== 'POST') {
     const notAllowed = json(
       405,
@@ -132,7 +137,7 @@ function httpEnvelope(trigger: string, id: string, method: string, e: Request): 
   return {
     trigger,
     kind: 'http',
-    records: [recordOf(id, e)],
+    records: [record],
     respond: ([result]) =>
       result ? senderResponse(result.outcome) : configError(new Error('The event came to no outcome.')),
     fail: configError,
@@ -145,14 +150,13 @@ export function openHttp(event: unknown): Envelope | undefined {
   // Only the REST shape has httpMethod: the common v2 and FC events skip a parse bound to fail.
   const rest = 'httpMethod' in event ? z.safeParse(restEvent, event) : undefined;
   if (rest?.success)
-    return httpEnvelope('apigw-rest', rest.data.requestContext.requestId, rest.data.httpMethod, rest.data);
+    return httpEnvelope('apigw-rest', rest.data.httpMethod, recordOf(rest.data.requestContext.requestId, rest.data));
   const proxy = z.safeParse(proxyEvent, event);
   if (!proxy.success) return undefined;
   const { version, requestContext } = proxy.data;
   return httpEnvelope(
     version === '2.0' ? 'apigw-http' : 'fc-http',
-    requestContext.requestId,
     requestContext.http.method,
-    proxy.data,
+    recordOf(requestContext.requestId, proxy.data),
   );
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fc2Response } from './events.js';
 
 const require = createRequire(import.meta.url);
 export const DIST = join(import.meta.dirname, '..', '..', 'dist');
@@ -33,4 +34,26 @@ export interface HttpResult {
 export async function invokeHttp(handler: Handler, event: unknown, context: unknown) {
   const result = (await handler(event, context)) as HttpResult;
   return { ...result, json: JSON.parse(result.body) as Record<string, any> };
+}
+
+/**
+ * Invokes a handler as FC 2.0 invokes a function behind an HTTP trigger, `handler(request,
+ * response, context)`, and reads the answer it sent through `response`.
+ */
+export async function invokeFc2Http(handler: Handler, request: unknown, context: unknown) {
+  const response = fc2Response();
+  const returned = (handler as (req: unknown, res: unknown, ctx: unknown) => Promise<unknown>)(
+    request,
+    response,
+    context,
+  );
+  const body = await response.sent;
+  await returned;
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body,
+    sends: response.sends,
+    json: JSON.parse(body) as Record<string, any>,
+  };
 }

@@ -1,4 +1,5 @@
 // Trigger events shaped field for field as the platforms deliver them (docs/platforms.md §1–§5).
+import { Readable } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
 type Body = string | Record<string, unknown>;
@@ -120,15 +121,89 @@ export function awsContext(remainingMs = 10_000): Context {
   };
 }
 
-/** FC 3.0's context: the deadline comes from function.timeout, in seconds. */
+/**
+ * FC 3.0's context: the deadline comes from function.timeout, in seconds; there are no services,
+ * so `service` has no name, and holds the invoked qualifier.
+ */
 export function fcContext(timeoutSeconds = 10) {
   return {
     requestId: '1-6554f1c0-2e7c1f9e-8a1b2c3d4e5f',
     credentials: { accessKeyId: 'STS.test', accessKeySecret: 'test', securityToken: 'test' },
     function: { name: 'arrive', handler: 'index.handler', memory: 256, timeout: timeoutSeconds },
-    service: { name: 'parkflow', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
+    service: { logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
     region: 'cn-hangzhou',
     accountId: '1234567890123456',
     logger: console,
   };
+}
+
+/** FC 2.0's context: as FC 3.0's, with the function's service named in `service.name`. */
+export function fc2Context(timeoutSeconds = 10) {
+  const context = fcContext(timeoutSeconds);
+  return {
+    ...context,
+    requestId: 'b1c5100f-819d-c421-3a5e-7782a27d8a33',
+    service: { ...context.service, name: 'parkflow' },
+  };
+}
+
+/**
+ * FC 2.0's HTTP request, as its Node runtime hands it to `handler(request, response, context)`: a
+ * readable stream of the body carrying `headers`, `method`, `path`, `queries`, `clientIP` and `url`.
+ * `chunks` default to the body in one piece; a `stall` stream never ends, a `fail` one errors.
+ */
+export function fc2Request(
+  body: Body,
+  opts: { method?: string; headers?: Record<string, string>; chunks?: Buffer[]; stall?: boolean; fail?: boolean } = {},
+) {
+  const chunks = opts.chunks ?? [Buffer.from(text(body))];
+  const stream = new Readable({
+    read() {
+      const next = chunks.shift();
+      if (next) this.push(next);
+      else if (opts.fail) this.destroy(new Error('socket hang up'));
+      else if (!opts.stall) this.push(null);
+    },
+  });
+  return asFc2Request(stream, opts);
+}
+
+/** A readable stream of a body, given the properties of FC 2.0's HTTP request. */
+export function asFc2Request(stream: Readable, opts: { method?: string; headers?: Record<string, string> } = {}) {
+  return Object.assign(stream, {
+    headers: { 'content-type': 'application/json', 'user-agent': 'parking-saas/1.0', ...opts.headers },
+    method: opts.method ?? 'POST',
+    path: '/2016-08-15/proxy/parkflow/arrive/',
+    queries: {},
+    clientIP: '203.0.113.7',
+    url: '/2016-08-15/proxy/parkflow/arrive/',
+  });
+}
+
+/** FC 2.0's HTTP response: records what the function set, and resolves `sent` on `send`. */
+export function fc2Response() {
+  let done: (body: string) => void = () => undefined;
+  const sent = new Promise<string>((resolve) => {
+    done = resolve;
+  });
+  const response = {
+    statusCode: 200,
+    headers: {} as Record<string, string>,
+    sends: 0,
+    sent,
+    setStatusCode(status: number) {
+      response.statusCode = status;
+    },
+    setHeader(name: string, value: string) {
+      response.headers[name.toLowerCase()] = value;
+    },
+    deleteHeader(name: string) {
+      delete response.headers[name.toLowerCase()];
+    },
+    send(body: string | Buffer) {
+      response.sends++;
+      done(body.toString());
+    },
+  };
+  return response;
 }
