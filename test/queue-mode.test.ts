@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
-import { coldStart, invokeHttp } from './support/bundles.js';
+import { coldStart, invokeFc2Http, invokeHttp } from './support/bundles.js';
 import { type StandIn, sentSqsMessages, startFc, startSqs } from './support/cloud-stand-ins.js';
-import { apigwRest, awsContext, fcContext, fcHttp } from './support/events.js';
+import { apigwRest, awsContext, fc2Context, fc2Request, fcContext, fcHttp } from './support/events.js';
+import { type Fc3Api, startFc3Api } from './support/fc3-api.js';
 import { INVALID_EVENT, sqsEvent, validEvent } from './support/queue-events.js';
 import { accepted, queueEnv } from './support/queue-setup.js';
+import { startSlowProxy } from './support/slow-proxy.js';
 
 let sandbox: Sandbox;
 let sqs: StandIn;
@@ -64,14 +66,14 @@ describe('DELIVERY_MODE=queue on AWS', () => {
   });
 });
 
-describe('DELIVERY_MODE=queue on FC', () => {
+describe('DELIVERY_MODE=queue on FC 2.0', () => {
   it('answers 202 once FC has taken an async invocation of the function itself, which then sends it', async () => {
     const handler = coldStart(
       'payinfo-sync',
       queueEnv(sandbox, { DELIVERY_MODE: 'queue', DELIVERY_FC_ENDPOINT: fc.origin }),
     );
     const body = JSON.stringify(validEvent('payinfo-sync', 1));
-    const context = { ...fcContext(), function: { ...fcContext().function, name: 'payinfo-sync' } };
+    const context = { ...fc2Context(), function: { ...fc2Context().function, name: 'payinfo-sync' } };
     const answer = await invokeHttp(handler, fcHttp(body), context);
     expect(answer.statusCode).toBe(202);
     expect(sandbox.calls).toHaveLength(0);
@@ -79,7 +81,7 @@ describe('DELIVERY_MODE=queue on FC', () => {
     const [req] = fc.requests;
     expect(req).toMatchObject({
       method: 'POST',
-      path: '/2016-08-15/services/parkflow/functions/payinfo-sync/invocations',
+      path: '/2016-08-15/services/parkflow.LATEST/functions/payinfo-sync/invocations',
       body,
     });
     expect(req?.headers).toMatchObject({
@@ -91,5 +93,80 @@ describe('DELIVERY_MODE=queue on FC', () => {
     // FC then runs the function on the event body itself.
     expect(await handler(Buffer.from(req?.body ?? ''), context)).toMatchObject({ ok: true, delivered: 1 });
     expect(accepted(sandbox)).toHaveLength(1);
+  });
+});
+
+describe('DELIVERY_MODE=queue on FC 3.0: async InvokeFunction (2023-03-30)', () => {
+  let api: Fc3Api;
+  const context = () => ({ ...fcContext(), function: { ...fcContext().function, name: 'parkflow-arrive' } });
+  beforeAll(async () => {
+    const { credentials } = fcContext();
+    api = await startFc3Api(credentials);
+    api.functions.set('parkflow-arrive', { functionName: 'parkflow-arrive' });
+  });
+  afterAll(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+    api.invocations.length = 0;
+  });
+  const env = (endpoint = api.url) => queueEnv(sandbox, { DELIVERY_MODE: 'queue', DELIVERY_FC_ENDPOINT: endpoint });
+
+  it('the context has no service name: the function invokes itself by name, at its qualifier, signed ACS3', async () => {
+    expect(context().service).not.toHaveProperty('name');
+    const handler = coldStart('arrive', env());
+    const body = JSON.stringify(validEvent('arrive', 1));
+    const answer = await invokeHttp(handler, fcHttp(body), context());
+    expect(answer.statusCode).toBe(202);
+    expect(answer.json).toMatchObject({ ok: true, queued: true, message_id: 'req-1' });
+    expect(api.rejected).toEqual([]);
+    expect(api.requests).toMatchObject([
+      {
+        method: 'POST',
+        path: '/2023-03-30/functions/parkflow-arrive/invocations',
+        query: { qualifier: 'LATEST' },
+        action: 'InvokeFunction',
+        headers: { 'x-acs-version': '2023-03-30', 'x-fc-invocation-type': 'Async' },
+      },
+    ]);
+    expect(api.invocations).toEqual([{ function: 'parkflow-arrive', qualifier: 'LATEST', event: body }]);
+    expect(sandbox.calls).toHaveLength(0);
+    // FC then runs the function on the event body itself.
+    expect(await handler(Buffer.from(body), context())).toMatchObject({ ok: true, delivered: 1 });
+    expect(accepted(sandbox)).toHaveLength(1);
+  });
+
+  it('from an FC 2.0 HTTP call too, answered through response', async () => {
+    const handler = coldStart('arrive', env());
+    const body = JSON.stringify(validEvent('arrive', 2));
+    const answer = await invokeFc2Http(handler, fc2Request(body), context());
+    expect(answer.statusCode).toBe(202);
+    expect(api.invocations.map((i) => i.event)).toEqual([body]);
+  });
+
+  it('an API that refuses the call (here: another function name) is a 503, and nothing is sent', async () => {
+    const handler = coldStart('arrive', env());
+    const answer = await invokeHttp(handler, fcHttp(validEvent('arrive', 3)), fcContext());
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json.error.code).toBe('queue_unavailable');
+    expect(api.requests[0]?.path).toBe('/2023-03-30/functions/arrive/invocations');
+    expect(api.invocations).toHaveLength(0);
+    expect(sandbox.calls).toHaveLength(0);
+  });
+
+  it('an API slower than the deadline is given up in time: 503, the sender retries', async () => {
+    const proxy = await startSlowProxy({ host: '127.0.0.1', port: Number(new URL(api.url).port) }, 5_000);
+    try {
+      const handler = coldStart('arrive', env(`http://127.0.0.1:${proxy.port}`));
+      const started = Date.now();
+      const answer = await invokeHttp(handler, fcHttp(validEvent('arrive', 4)), {
+        ...context(),
+        function: { ...context().function, timeout: 2 },
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json.error.code).toBe('queue_unavailable');
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -149,6 +149,8 @@ export async function startFc3Api(options: Fc3ApiOptions) {
   const functions = new Map<string, Resource>();
   const triggers = new Map<string, Resource>();
   const asyncConfigs = new Map<string, Resource>();
+  /** Events taken by async InvokeFunction calls. */
+  const invocations: { function: string; qualifier: string | undefined; event: string }[] = [];
   const roles = new Set(options.roles ?? []);
   const now = () => new Date().toISOString();
 
@@ -174,8 +176,18 @@ export async function startFc3Api(options: Fc3ApiOptions) {
   };
   const arn = (f: string) => `acs:fc:cn-hangzhou:1234567890123456:functions/${f}`;
 
-  /** Routes: /2023-03-30/functions[/f[/triggers[/t] | /async-invoke-config]]; the x-acs-action must name the route. */
-  function fc(method: string, path: string, query: Record<string, string>, body: any): [string, () => Resource] {
+  /**
+   * Routes: /2023-03-30/functions[/f[/triggers[/t] | /async-invoke-config | /invocations]]; the
+   * x-acs-action must name the route.
+   */
+  function fc(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: any,
+    headers: IncomingMessage['headers'],
+    raw: Buffer,
+  ): [string, () => Resource] {
     const [, , , f = '', sub = '', t = ''] = path.split('/');
     const fn = () => find(functions, f, 'FunctionNotFound');
     const depth = path.split('/').length - 1;
@@ -270,6 +282,18 @@ export async function startFc3Api(options: Fc3ApiOptions) {
             return asyncConfigs.get(key) as Resource;
           },
         ];
+      case 'POST 4 invocations':
+        return [
+          'InvokeFunction',
+          () => {
+            fn();
+            // Only the async call is expected: FC stores the event and answers 202 with no body.
+            if (headers['x-fc-invocation-type'] !== 'Async')
+              throw new ApiError(400, 'InvalidArgument', 'x-fc-invocation-type is not Async');
+            invocations.push({ function: f, qualifier: query.qualifier, event: raw.toString('utf8') });
+            return {};
+          },
+        ];
       default:
         throw new ApiError(404, 'NotFound', `the stand-in has no ${method} ${path}`);
     }
@@ -299,7 +323,9 @@ export async function startFc3Api(options: Fc3ApiOptions) {
     let status = 200;
     let reply: Resource;
     try {
-      const body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      const invoke = /\/invocations$/.test(url.pathname);
+      // An invocation's body is the event's bytes, not a JSON request.
+      const body = raw.length && !invoke ? JSON.parse(raw.toString('utf8')) : undefined;
       const query = Object.fromEntries(url.searchParams);
       requests.push({ method, path: url.pathname, query, action, headers: req.headers, body });
       const problems = signatureProblems(req, raw, options);
@@ -311,9 +337,10 @@ export async function startFc3Api(options: Fc3ApiOptions) {
       if (url.pathname === '/' && version === RESOURCE_MANAGER) {
         reply = resourceManager(action, method, query);
       } else if (url.pathname.startsWith(`/${FC}/functions`) && version === FC) {
-        const [expected, run] = fc(method, url.pathname, query, body);
+        const [expected, run] = fc(method, url.pathname, query, body, req.headers, raw);
         if (action !== expected) throw new ApiError(400, 'InvalidAction', `x-acs-action is ${action}, not ${expected}`);
         reply = run();
+        if (invoke) status = 202;
       } else {
         throw new ApiError(404, 'NotFound', `no API ${version} at ${url.pathname}`);
       }
@@ -323,8 +350,13 @@ export async function startFc3Api(options: Fc3ApiOptions) {
       reply = { Code: code, Message: (error as Error).message };
       if (status === 400) rejected.push((error as Error).message);
     }
-    res.writeHead(status, { 'content-type': 'application/json', 'x-acs-request-id': `req-${requests.length}` });
-    res.end(JSON.stringify({ ...reply, RequestId: `req-${requests.length}` }));
+    const requestId = `req-${requests.length}`;
+    if (status === 202) {
+      res.writeHead(202, { 'x-fc-request-id': requestId }).end();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', 'x-acs-request-id': requestId });
+    res.end(JSON.stringify({ ...reply, RequestId: requestId }));
   }
   const server = createServer((req, res) => void answer(req, res));
   const close = () =>
@@ -336,6 +368,6 @@ export async function startFc3Api(options: Fc3ApiOptions) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   /** `rejected`: problems with the requests' signatures, headers or bodies; empty when every request was right. */
-  return { url, requests, rejected, functions, triggers, roles, close };
+  return { url, requests, rejected, functions, triggers, roles, invocations, close };
 }
 export type Fc3Api = Awaited<ReturnType<typeof startFc3Api>>;
