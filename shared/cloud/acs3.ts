@@ -34,11 +34,10 @@ export function acs3Headers(
     'x-acs-content-sha256': sha256(body),
     ...(credentials.securityToken && { 'x-acs-security-token': credentials.securityToken }),
   };
+  // Header names are given in lower case, as signed.
   const signed = Object.keys(headers)
-    .map((name) => name.toLowerCase())
     .filter((name) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'))
     .sort();
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()]));
   const query = [...url.searchParams]
     .map(([k, v]) => [encode(k), encode(v)])
     .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0))
@@ -48,7 +47,7 @@ export function acs3Headers(
     method,
     url.pathname,
     query,
-    signed.map((name) => `${name}:${lower[name]}\n`).join(''),
+    signed.map((name) => `${name}:${headers[name]?.trim()}\n`).join(''),
     signed.join(';'),
     headers['x-acs-content-sha256'],
   ].join('\n');
