@@ -73,7 +73,8 @@ describe('the deploy-time SDKs', () => {
   it('stay out of the bundles', () => {
     for (const fn of FUNCTIONS) {
       const bundle = readFileSync(join(ROOT, 'dist', fn, 'index.js'), 'utf8');
-      expect(bundle).not.toMatch(/fc20230330|openapi-core|ACS3-HMAC-SHA256/);
+      // The bundles sign their one FC 3.0 call themselves (queue mode); the SDK and its OpenAPI core stay out.
+      expect(bundle.match(/fc20230330|openapi-core|darabonba/)?.[0]).toBeUndefined();
     }
   });
 });
