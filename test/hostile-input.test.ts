@@ -10,8 +10,8 @@ import { createHandler } from '../shared/handler.js';
 import { formatTopTime } from '../shared/top/time.js';
 import { UnknownEventError } from '../shared/triggers/open.js';
 import { RecordsNotDoneError } from '../shared/triggers/queue-answer.js';
-import { coldStart, invokeHttp } from './support/bundles.js';
-import { apigwHttp, apigwRest, awsContext, fcContext, fcHttp } from './support/events.js';
+import { coldStart, type Handler, invokeFc2Http, invokeHttp } from './support/bundles.js';
+import { apigwHttp, apigwRest, awsContext, fc2Context, fc2Request, fcContext, fcHttp } from './support/events.js';
 import { envFor, gateway } from './support/gateway.js';
 import { type Captured, captureLogs } from './support/output.js';
 import { eventBridgeEvent, fcAsync, mnsTopicJson, sqsEvent } from './support/queue-events.js';
@@ -114,16 +114,37 @@ const anyName = fc.constantFrom(...(Object.keys(HANDLERS) as Name[]));
 
 // ---- the HTTP shapes a body can arrive in, with bodies that are not even UTF-8 or base64 ----
 
-const HTTP_SHAPES = [
-  (text: string) => [apigwHttp(text), awsContext(5_000)],
-  (text: string) => [apigwRest(text, { base64: true }), awsContext(5_000)],
-  (text: string) => [fcHttp(text), fcContext(5)],
-] as const;
-const undecodable = fc.oneof(
+type Call = (handler: Handler) => ReturnType<typeof invokeHttp>;
+const HTTP_SHAPES: ((text: string) => Call)[] = [
+  (text) => (h) => invokeHttp(h, apigwHttp(text), awsContext(5_000)),
+  (text) => (h) => invokeHttp(h, apigwRest(text, { base64: true }), awsContext(5_000)),
+  (text) => (h) => invokeHttp(h, fcHttp(text), fcContext(5)),
+  // FC 2.0's HTTP call, the body streamed in two pieces (a character may be cut between them).
+  (text) => (h) => {
+    const bytes = Buffer.from(text);
+    const chunks = [bytes.subarray(0, bytes.length >> 1), bytes.subarray(bytes.length >> 1)].filter((c) => c.length);
+    return invokeFc2Http(h, fc2Request('', { chunks }), fc2Context(5));
+  },
+];
+const undecodable: fc.Arbitrary<Call> = fc.oneof(
   fc
     .uint8Array({ minLength: 1 })
-    .map((bytes) => ({ ...apigwHttp(''), body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true })),
-  fc.string().map((s) => ({ ...apigwHttp(''), body: `${s}!*`, isBase64Encoded: true })),
+    .map(
+      (bytes) => (h: Handler) =>
+        invokeHttp(
+          h,
+          { ...apigwHttp(''), body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true },
+          awsContext(),
+        ),
+    ),
+  fc
+    .string()
+    .map(
+      (s) => (h: Handler) => invokeHttp(h, { ...apigwHttp(''), body: `${s}!*`, isBase64Encoded: true }, awsContext()),
+    ),
+  fc
+    .uint8Array({ minLength: 1 })
+    .map((bytes) => (h: Handler) => invokeFc2Http(h, fc2Request('', { chunks: [Buffer.from(bytes)] }), fc2Context(5))),
 );
 
 let sandbox: Sandbox;
@@ -183,8 +204,7 @@ describe('every HTTP event through the pipeline, in-process, against the sandbox
         anyName.chain((name) => fc.tuple(fc.constant(name), bodyFor(name), fc.constantFrom(...HTTP_SHAPES))),
         async ([name, text, shape]) => {
           const before = sandbox.calls.length;
-          const [event, context] = shape(text);
-          const res = await invokeHttp(HANDLERS[name] as never, event, context);
+          const res = await shape(text)(HANDLERS[name] as Handler);
           const sent = sandbox.calls.length - before;
           if (res.statusCode === 400) {
             expect(res.json.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/\w/) });
@@ -202,8 +222,8 @@ describe('every HTTP event through the pipeline, in-process, against the sandbox
 
   it('a body that is not base64 or not UTF-8 is a 400 that names the problem', async () => {
     await fc.assert(
-      fc.asyncProperty(undecodable, async (event) => {
-        const res = await invokeHttp(HANDLERS.arrive as never, event, awsContext());
+      fc.asyncProperty(undecodable, async (call) => {
+        const res = await call(HANDLERS.arrive as Handler);
         expect(res.statusCode).toBe(400);
         expect(res.json.error.message).toMatch(/base64|UTF-8|JSON|empty|object/);
       }),
