@@ -24,10 +24,10 @@ const CONTENDERS: Record<string, string> = {
     const { invokeFc3Async } = require(${JSON.stringify(join(root, 'shared/cloud/fc3-invoke.ts'))});
     exports.call = (endpoint) => invokeFc3Async(
       { accountId: '1', region: 'cn-hangzhou', credentials: ${JSON.stringify(credentials)}, functionName: 'parkflow-arrive', qualifier: 'LATEST' },
-      ${JSON.stringify(event)}, AbortSignal.timeout(5000), endpoint);`,
+      ${JSON.stringify(event)}, 5000, endpoint);`,
   'MNS SendMessage (own signer)': `
     const { sendMnsMessage } = require(${JSON.stringify(join(root, 'shared/cloud/mns.ts'))});
-    exports.call = (endpoint) => sendMnsMessage(endpoint + '/queues/parkflow-arrive', ${JSON.stringify(event)}, ${JSON.stringify(credentials)});`,
+    exports.call = (endpoint) => sendMnsMessage(endpoint + '/queues/parkflow-arrive', ${JSON.stringify(event)}, ${JSON.stringify(credentials)}, 5000);`,
   'InvokeFunction, @alicloud/fc20230330': `
     const Client = require('@alicloud/fc20230330').default;
     exports.call = null;`,

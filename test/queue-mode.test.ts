@@ -4,9 +4,9 @@ import { coldStart, invokeFc2Http, invokeHttp } from './support/bundles.js';
 import { type StandIn, sentSqsMessages, startFc, startSqs } from './support/cloud-stand-ins.js';
 import { apigwRest, awsContext, fc2Context, fc2Request, fcContext, fcHttp } from './support/events.js';
 import { type Fc3Api, startFc3Api } from './support/fc3-api.js';
+import { startProxy } from './support/proxy.js';
 import { INVALID_EVENT, sqsEvent, validEvent } from './support/queue-events.js';
 import { accepted, queueEnv } from './support/queue-setup.js';
-import { startSlowProxy } from './support/slow-proxy.js';
 
 let sandbox: Sandbox;
 let sqs: StandIn;
@@ -157,7 +157,8 @@ describe('DELIVERY_MODE=queue on FC 3.0: async InvokeFunction (2023-03-30)', () 
   });
 
   it('an API slower than the deadline is given up in time: 503, the sender retries', async () => {
-    const proxy = await startSlowProxy({ host: '127.0.0.1', port: Number(new URL(api.url).port) }, 5_000);
+    const proxy = await startProxy({ port: Number(new URL(api.url).port) });
+    proxy.stall();
     try {
       const handler = coldStart('arrive', env(`http://127.0.0.1:${proxy.port}`));
       const started = Date.now();
