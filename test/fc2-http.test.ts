@@ -4,8 +4,10 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
 import { sample } from '../dev/stack/samples.js';
+import { backflow } from '../shared/apis/backflow.js';
 import { MAX_BODY_BYTES } from '../shared/body.js';
-import { coldStart, invokeFc2Http } from './support/bundles.js';
+import { createHandler } from '../shared/handler.js';
+import { coldStart, type Handler, invokeFc2Http } from './support/bundles.js';
 import { asFc2Request, fc2Context, fc2Request } from './support/events.js';
 import { envFor, gateway } from './support/gateway.js';
 import { SECRET, signed, WEBHOOK_ENV } from './support/webhook.js';
@@ -132,5 +134,20 @@ describe('FC 2.0 HTTP functions: handler(request, response, context)', () => {
     });
     const res = await invokeFc2Http(start(), request, fc2Context());
     expect(res.statusCode).toBe(200);
+  });
+
+  it('answers 500 through response when processing fails unexpectedly, rather than leave the caller waiting', async () => {
+    start(); // the settings, in the environment
+    const broken = createHandler({
+      ...backflow('arrive'),
+      identity: () => {
+        throw new Error('identity failed');
+      },
+    });
+    const res = await invokeFc2Http(broken as Handler, fc2Request(sample('arrive')), fc2Context());
+    expect(res.statusCode).toBe(500);
+    expect(res.json.error).toEqual({ code: 'internal_error', message: 'The event could not be processed.' });
+    expect(res.sends).toBe(1);
+    expect(sandbox.calls).toHaveLength(0);
   });
 });
