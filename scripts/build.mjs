@@ -37,12 +37,27 @@ export const LLHTTP_WASM = 'llhttp.wasm';
 const llhttpFromFile = () =>
   `module.exports = require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(LLHTTP_WASM)}));`;
 
+/**
+ * undici's diagnostics module also wires NODE_DEBUG=undici logging for every channel (3 KB); the bundle
+ * keeps the channels themselves, so tracing tools that subscribe to them still see every request.
+ */
+function undiciChannels() {
+  const source = readFileSync(require.resolve('undici/lib/core/diagnostics.js'), 'utf8');
+  const channels = [...source.matchAll(/(\w+): diagnosticsChannel\.channel\('([^']+)'\)/g)].map(
+    ([, key, name]) => `${key}: channel(${JSON.stringify(name)})`,
+  );
+  if (channels.length < 10)
+    throw new Error('undici/lib/core/diagnostics.js no longer lists its channels as the build expects');
+  return `const { channel } = require('node:diagnostics_channel');\nmodule.exports = { channels: { ${channels.join(', ')} } };`;
+}
+
 const UNDICI_REPLACED = {
   'dispatcher/client-h2.js': () => `module.exports = ${unused('HTTP/2')};`,
   'web/fetch/body.js': () => `module.exports = { extractBody: ${unused('fetch body handling')} };`,
   // Required inside a try: throwing on load makes undici use the baseline build.
   'llhttp/llhttp_simd-wasm.js': () => `(${unused('the SIMD build of llhttp')})();`,
   'llhttp/constants.js': llhttpConstants,
+  'core/diagnostics.js': undiciChannels,
   'llhttp/llhttp-wasm.js': llhttpFromFile,
 };
 

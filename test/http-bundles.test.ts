@@ -240,8 +240,11 @@ describe('configuration', () => {
 describe('what a cold start loads', () => {
   // A fresh node answers one event and reports whether undici's HTTP parser (llhttp.wasm, read when
   // undici is loaded) was ever read, and whether node's own HTTP modules were loaded (never: undici
-  // is bundled without them).
+  // is bundled without them), and whether a tracer subscribed to undici's diagnostics channels saw the
+  // request (the bundle keeps the channels while it drops undici's debug logging).
   const probe = `
+    let traced = false;
+    require('node:diagnostics_channel').subscribe('undici:request:create', () => { traced = true; });
     const fs = require('node:fs');
     const readFileSync = fs.readFileSync;
     let loaded = false;
@@ -252,7 +255,7 @@ describe('what a cold start loads', () => {
     const { handler } = require(process.argv[1]);
     handler(JSON.parse(process.argv[2]), { getRemainingTimeInMillis: () => 5000 }).then((res) => {
       const nodeHttp = process.moduleLoadList.some((m) => /^NativeModule (http|_http_\\w+)$/.test(m));
-      process.stdout.write(JSON.stringify({ status: res.statusCode, loaded, nodeHttp }));
+      process.stdout.write(JSON.stringify({ status: res.statusCode, loaded, nodeHttp, traced }));
     });`;
   // Asynchronous, so that the sandbox in this process can answer the child.
   const coldRun = async (body: Record<string, unknown>) => {
@@ -265,14 +268,15 @@ describe('what a cold start loads', () => {
       status: number;
       loaded: boolean;
       nodeHttp: boolean;
+      traced: boolean;
     };
   };
 
   it('does not load the HTTP client for an event it refuses', async () => {
-    expect(await coldRun({ mall_id: 123 })).toEqual({ status: 400, loaded: false, nodeHttp: false });
+    expect(await coldRun({ mall_id: 123 })).toEqual({ status: 400, loaded: false, nodeHttp: false, traced: false });
   });
 
-  it('loads it on the first send', async () => {
-    expect(await coldRun(SAMPLES.arrive ?? {})).toEqual({ status: 200, loaded: true, nodeHttp: false });
+  it('loads it on the first send, visible to tracers', async () => {
+    expect(await coldRun(SAMPLES.arrive ?? {})).toEqual({ status: 200, loaded: true, nodeHttp: false, traced: true });
   });
 });
