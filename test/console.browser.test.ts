@@ -219,6 +219,22 @@ describe('the console', () => {
       `arrive · sqs · batch ${batchId?.slice(0, 8)} · record ${failed} · invalid`,
     ]);
   });
+  it("turns the sandbox's per-app limit on, and shows a ban while it is in force", async () => {
+    await page.locator('#app-limit').check();
+    await expect.poll(() => stack.sandbox.limitState().limit).toEqual({ perSecond: 5, banSeconds: 10 });
+    expect(await page.locator('#ban').isHidden()).toBe(true);
+    // One call a second is easier to go over than five, whatever the machine's speed.
+    stack.sandbox.setLimit({ perSecond: 1, banSeconds: 10 });
+    const statuses = await Promise.all([post('arrive'), post('leave'), post('pay')]);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(stack.sandbox.limitState().refused).toBeGreaterThan(0);
+    const ban = page.locator('#ban');
+    await ban.waitFor({ state: 'visible' });
+    expect(await ban.textContent()).toMatch(/^TOP ban in force \(App Call Limited, code 7\): app \d+: \d+ s left$/);
+    await page.locator('#app-limit').uncheck();
+    await expect.poll(() => stack.sandbox.limitState()).toEqual({ limit: null, bans: [], refused: 0 });
+    await ban.waitFor({ state: 'hidden' });
+  });
 });
 
 describe('finding a Chromium', () => {

@@ -654,3 +654,63 @@ describe('admin API', () => {
     expect(sb.calls).toHaveLength(2);
   });
 });
+
+describe('per-app call limit', () => {
+  let clock = Date.now();
+  let limited: Sandbox;
+  beforeAll(async () => {
+    limited = await startSandbox({ now: () => clock, limit: { perSecond: 3, banSeconds: 5 } });
+  });
+  afterAll(() => limited.close());
+  const at = (ms: number) => {
+    clock = ms;
+    return call(limited, BACKFLOW, ARRIVE, { now: ms });
+  };
+
+  it('bans the app for banSeconds once a second holds more calls than perSecond, then lets it call again', async () => {
+    const t0 = Date.now();
+    for (const ms of [0, 300, 600]) expect((await at(t0 + ms)).json.error_response).toBeUndefined();
+    expect(err(await at(t0 + 900))).toMatchObject({
+      code: 7,
+      msg: 'App Call Limited',
+      sub_msg: 'This ban will last for 5 more seconds',
+    });
+    // Every call during the ban is refused with the time left, though the second has passed.
+    expect(err(await at(t0 + 900 + 3_200))?.sub_msg).toBe('This ban will last for 2 more seconds');
+    expect(limited.limitState()).toMatchObject({
+      limit: { perSecond: 3, banSeconds: 5 },
+      bans: [{ appKey: SANDBOX_APP_KEY, until: t0 + 5_900, secondsLeft: 2 }],
+      refused: 2,
+    });
+    expect((await at(t0 + 5_900)).json.error_response).toBeUndefined();
+    expect(limited.limitState().bans).toEqual([]);
+  });
+
+  it('counts a sliding second, not calendar seconds', async () => {
+    limited.setLimit({ perSecond: 2, banSeconds: 1 });
+    const t0 = Date.now();
+    for (const ms of [0, 999, 1_000, 1_999, 2_100]) expect(err(await at(t0 + ms))).toBeUndefined();
+    // 1,999 and 2,100 are within one second of 2,200: this is the third in that second.
+    expect(err(await at(t0 + 2_200))?.code).toBe(7);
+  });
+
+  it('is set, read and removed through the admin API, and checked', async () => {
+    const admin = async (init?: RequestInit): Promise<Answer> =>
+      answerOf(await fetch(`${limited.origin}/_admin/limit`, init));
+    const put = await admin({ method: 'PUT', body: JSON.stringify({ perSecond: 1, banSeconds: 30 }) });
+    expect(put.json).toEqual({ limit: { perSecond: 1, banSeconds: 30 }, bans: [], refused: 0 });
+    const t0 = Date.now();
+    await at(t0);
+    expect(err(await at(t0 + 10))?.sub_msg).toBe('This ban will last for 30 more seconds');
+    expect((await admin()).json.bans).toEqual([{ appKey: SANDBOX_APP_KEY, until: t0 + 30_010, secondsLeft: 30 }]);
+    const bad = await admin({ method: 'PUT', body: JSON.stringify({ perSecond: 0, banSeconds: 5, burst: 1 }) });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.problems).toEqual([
+      'unknown field "burst"; allowed: perSecond, banSeconds',
+      'perSecond must be a positive integer',
+    ]);
+    expect((await admin({ method: 'DELETE' })).json).toEqual({ limit: null, bans: [], refused: 0 });
+    expect(err(await at(t0 + 20))).toBeUndefined();
+    expect(() => limited.setLimit({ perSecond: 1.5, banSeconds: 1 })).toThrow(/perSecond must be a positive integer/);
+  });
+});

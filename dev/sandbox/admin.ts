@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultBook } from './faults.js';
 import { validateFaultRule } from './faults.js';
 import { sendError, sendJson } from './http-util.js';
+import { type AppLimit, limitProblems } from './limit.js';
 import { BodyTooLargeError, readBody } from './request-body.js';
 import type { SandboxCall } from './types.js';
 
@@ -10,6 +11,8 @@ export interface AdminContext {
   calls: SandboxCall[];
   faults: FaultBook;
   subscribe(listener: (call: SandboxCall) => void): () => void;
+  limit: AppLimit;
+  now(): number;
 }
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
@@ -22,6 +25,9 @@ const ROUTES = [
   'POST /_admin/faults',
   'DELETE /_admin/faults',
   'DELETE /_admin/faults/:id',
+  'GET /_admin/limit',
+  'PUT /_admin/limit',
+  'DELETE /_admin/limit',
   'GET /_admin/events',
 ];
 
@@ -77,26 +83,58 @@ export async function handleAdmin(
       : sendError(res, 404, 'no_such_fault', `there is no fault rule ${id}`);
   }
 
+  if (path === '/_admin/limit') {
+    if (verb === 'GET') return sendJson(res, 200, ctx.limit.view(ctx.now()));
+    if (verb === 'DELETE') {
+      ctx.limit.set(undefined);
+      return sendJson(res, 200, ctx.limit.view(ctx.now()));
+    }
+    if (verb === 'PUT') return putLimit(req, res, ctx);
+    return notAllowed('GET, PUT, DELETE');
+  }
+
   if (path === '/_admin/events') return verb === 'GET' ? streamEvents(req, res, ctx) : notAllowed('GET');
 
   return sendError(res, 404, 'not_found', `no admin route ${verb} ${path}; routes: ${ROUTES.join(', ')}`);
 }
 
-async function addFault(req: IncomingMessage, res: ServerResponse, ctx: AdminContext): Promise<void> {
+/** The request's JSON body, or undefined once an error has been answered; `what` and `example` name it. */
+async function readJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  what: string,
+  example: string,
+): Promise<{ input: unknown } | undefined> {
   let text: string;
   try {
     text = (await readBody(req, ADMIN_BODY_LIMIT)).toString('utf8');
   } catch (err) {
-    if (err instanceof BodyTooLargeError)
-      return sendError(res, 413, 'too_large', 'a fault rule is at most 64 KiB of JSON');
-    throw err;
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    sendError(res, 413, 'too_large', `${what} is at most 64 KiB of JSON`);
+    return undefined;
   }
-  let input: unknown;
   try {
-    input = JSON.parse(text);
+    return { input: JSON.parse(text) };
   } catch {
-    return sendError(res, 400, 'invalid_json', 'the body must be a JSON fault rule, e.g. {"kind":"isp","count":2}');
+    sendError(res, 400, 'invalid_json', `the body must be ${what} in JSON, e.g. ${example}`);
+    return undefined;
   }
+}
+
+async function putLimit(req: IncomingMessage, res: ServerResponse, ctx: AdminContext): Promise<void> {
+  const body = await readJson(req, res, 'a limit', '{"perSecond":20,"banSeconds":5}');
+  if (!body) return;
+  const problems = limitProblems(body.input);
+  if (problems.length > 0)
+    return sendError(res, 400, 'invalid_limit', `invalid limit: ${problems.join('; ')}`, problems);
+  ctx.limit.set(body.input as { perSecond: number; banSeconds: number });
+  return sendJson(res, 200, ctx.limit.view(ctx.now()));
+}
+
+async function addFault(req: IncomingMessage, res: ServerResponse, ctx: AdminContext): Promise<void> {
+  const body = await readJson(req, res, 'a fault rule', '{"kind":"isp","count":2}');
+  if (!body) return;
+  const input = body.input;
   const checked = validateFaultRule(input);
   if (!checked.ok)
     return sendError(res, 400, 'invalid_fault', `invalid fault rule: ${checked.problems.join('; ')}`, checked.problems);

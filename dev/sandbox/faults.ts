@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { businessFailureEnvelope, errorEnvelope, isKnownMethod, requestId } from './envelopes.js';
+import { banEnvelope } from './limit.js';
 import type { FaultKind, FaultRule, FaultView, StoredFault } from './types.js';
 
 /** What a fault does to a call. `answer` replaces the normal answer; `delay` and `hang` hold it. */
@@ -160,16 +161,7 @@ export function faultEffect(rule: FaultRule, method: string | undefined): FaultE
     case 'isv':
       return remoteServiceError(rule.subCode ?? 'isv.invalid-parameter', 'the request was refused');
     case 'ban':
-      return {
-        type: 'json',
-        status: 200,
-        body: errorEnvelope({
-          code: 7,
-          msg: 'App Call Limited',
-          sub_code: 'accesscontrol.limited-by-app-access-count',
-          sub_msg: `This ban will last for ${rule.seconds} more seconds`,
-        }),
-      };
+      return { type: 'json', status: 200, body: banEnvelope(rule.seconds) };
     case 'http':
       return {
         type: 'text',

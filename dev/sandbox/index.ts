@@ -1,5 +1,6 @@
 export { type ErrorEnvelope, requestId, type TopError } from './envelopes.js';
 export { FAULT_KINDS, validateFaultRule } from './faults.js';
+export type { LimitView } from './limit.js';
 export { startSandbox } from './server.js';
 export {
   type FaultKind,
@@ -9,6 +10,7 @@ export {
   SANDBOX_APP_SECRET,
   type Sandbox,
   type SandboxCall,
+  type SandboxLimit,
   type SandboxOptions,
   type StoredFault,
 } from './types.js';

@@ -2,6 +2,7 @@ import type { WireParams } from '../../shared/top/sign.js';
 import { checkAppParams } from './apis.js';
 import { errorEnvelope, invalidArgument, isKnownMethod, successEnvelope, type TopError } from './envelopes.js';
 import { type FaultBook, type FaultEffect, faultEffect } from './faults.js';
+import type { AppLimit } from './limit.js';
 import type { Field } from './request-body.js';
 import { checkSystemParams, type SignatureVerdict, signatureVerdict } from './system-params.js';
 import type { StoredFault } from './types.js';
@@ -28,6 +29,7 @@ export interface GatewayContext {
   apps: Record<string, string>;
   now: number;
   faults: FaultBook;
+  limit: AppLimit;
 }
 
 /** Names that arrived more than once with different values: the gateway could not know which to sign. */
@@ -47,7 +49,7 @@ const error = (e: TopError): Answer => ({ type: 'json', status: 200, body: error
 
 /**
  * Decides one call: faults first (so a script like "isp twice, then success" works whatever the
- * request), then what could not be read, then system params, signature and application params.
+ * request), then the app's call limit, then what could not be read, then system params, signature and application params.
  * `problem` is why the query or body could not be read, if it could not.
  */
 export function decide(fields: Field[], problem: string | undefined, ctx: GatewayContext): Decision {
@@ -64,6 +66,8 @@ export function decide(fields: Field[], problem: string | undefined, ctx: Gatewa
     else return { ...base, fault, answer: effect };
   }
   const withFault = fault ? { ...base, fault } : base;
+  const banned = ctx.limit.admit(effective.app_key ?? '', ctx.now);
+  if (banned) return { ...withFault, answer: { type: 'json', status: 200, body: banned } };
   const decided = (answer: Answer): Decision =>
     delayMs === undefined ? { ...withFault, answer } : { ...withFault, answer, delayMs };
 

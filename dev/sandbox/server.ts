@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { handleAdmin } from './admin.js';
 import { FaultBook } from './faults.js';
 import { sendError, sendJson, sendText } from './http-util.js';
+import { AppLimit } from './limit.js';
 import { BodyTooLargeError, type Field, parseBody, parseUrlEncoded, readBody } from './request-body.js';
 import { type Answer, type Decision, decide } from './router-rest.js';
 import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET, type Sandbox, type SandboxCall, type SandboxOptions } from './types.js';
@@ -17,6 +18,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultBook();
+  const limit = new AppLimit(options.limit);
   const calls: SandboxCall[] = [];
   const listeners = new Set<(call: SandboxCall) => void>();
   const sockets = new Set<Socket>();
@@ -74,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const form = parseBody(contentType, body);
     const fields: Field[] = [...(query.ok ? query.fields : []), ...(form.ok ? form.fields : [])];
     const problem = !query.ok ? query.problem : !form.ok ? form.problem : undefined;
-    const decision = decide(fields, problem, { apps, now: receivedAt, faults });
+    const decision = decide(fields, problem, { apps, now: receivedAt, faults, limit });
 
     const finish = (answer: Answer): void => {
       const call = describeCall(decision, order, receivedAt, contentType, answer, performance.now() - started);
@@ -113,7 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         );
       }
     } else if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
-      handled = handleAdmin(req, res, url, { calls, faults, subscribe });
+      handled = handleAdmin(req, res, url, { calls, faults, subscribe, limit, now });
     } else {
       handled = sendError(
         res,
@@ -153,9 +155,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.clear();
     },
     faults: () => faults.list(),
+    setLimit: (rule) => limit.set(rule),
+    limitState: () => limit.view(now()),
     peakInFlight: () => peak,
     reset: () => {
       calls.length = 0;
+      limit.set(limit.view(now()).limit ?? undefined);
       peak = open;
       faults.clear();
     },

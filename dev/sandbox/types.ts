@@ -1,3 +1,5 @@
+import type { LimitView } from './limit.js';
+
 /** The app the sandbox knows when `apps` is not given. Never use these outside local tests and dev. */
 export const SANDBOX_APP_KEY = '12345678';
 export const SANDBOX_APP_SECRET = 'parkflow-sandbox-secret';
@@ -11,6 +13,14 @@ export interface SandboxOptions {
   apps?: Record<string, string>;
   /** The clock (epoch ms) used for the timestamp check and `receivedAt`. Default `Date.now`. */
   now?: () => number;
+  /** A per-app call limit with a ban, as TOP has; default none. */
+  limit?: SandboxLimit;
+}
+
+/** More than `perSecond` calls from one app key in any second bans it for `banSeconds` (code 7 meanwhile). */
+export interface SandboxLimit {
+  perSecond: number;
+  banSeconds: number;
 }
 
 export interface SandboxCall {
@@ -70,9 +80,13 @@ export interface Sandbox {
   addFault(rule: FaultRule): StoredFault;
   clearFaults(): void;
   faults(): FaultView[];
+  /** Sets the per-app call limit (validated; throws a TypeError naming the problem), or removes it and any ban. */
+  setLimit(limit: SandboxLimit | undefined): void;
+  /** The limit, the bans in force and how many calls it refused. */
+  limitState(): LimitView;
   /** The most router/rest calls it was handling at once since it started or was last reset. */
   peakInFlight(): number;
-  /** Clears calls, faults and the peak. */
+  /** Clears calls, faults, the peak and any ban (the limit stays). */
   reset(): void;
   /** Closes the server and destroys every connection, hanging ones included. */
   close(): Promise<void>;
