@@ -1,3 +1,4 @@
+import type { Rate } from './limit/backend.js';
 import type { TopClientConfig } from './top/client.js';
 import { SIGN_METHODS, type SignMethod } from './top/sign.js';
 import type { WebhookAuth } from './webhook/auth.js';
@@ -6,6 +7,8 @@ import { parseSecrets } from './webhook/secrets.js';
 export interface Config extends TopClientConfig {
   /** Events of one invocation sent to TOP at once (docs/decisions.md §4). */
   concurrency: number;
+  /** The app's calls to TOP per second, all instances together (TOP_RATE_LIMIT, TOP_RATE_BURST); unset: no rate. */
+  rateLimit?: Rate | undefined;
   /** `sync` sends before answering; `queue` answers 202 and hands the event to the function's own queue. */
   deliveryMode: 'sync' | 'queue';
   /** The SQS queue this function consumes, for queue mode on AWS. */
@@ -116,6 +119,10 @@ export function loadConfig(env: Env = process.env): Config {
     backoffBaseMs: 100,
     backoffCapMs: 2_000,
     concurrency: integer('TOP_CONCURRENCY', 16, 1, 64),
+    rateLimit:
+      value('TOP_RATE_LIMIT') === undefined
+        ? undefined
+        : { perSecond: integer('TOP_RATE_LIMIT', 0, 1, 100_000), burst: integer('TOP_RATE_BURST', 1, 1, 10_000) },
     deliveryMode,
     deliveryQueueUrl: url('DELIVERY_QUEUE_URL', /^https?:\/\//, SQS_EXAMPLE),
     deliveryFcEndpoint: url(

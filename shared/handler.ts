@@ -4,6 +4,8 @@ import { rereadTopSecret, withTopSecret } from './cloud/top-secret.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openStore } from './idempotency/open-store.js';
 import type { IdempotencyStore } from './idempotency/store.js';
+import type { Limiter } from './limit/limiter.js';
+import { openLimiter } from './limit/open.js';
 import { logError, logWarning } from './log.js';
 import { processRecords } from './pipeline.js';
 import { handOff } from './queue-mode/hand-off.js';
@@ -18,6 +20,7 @@ interface Instance {
   settings: Config;
   /** Kept for the life of the instance, so a warm instance remembers what it delivered. */
   store: IdempotencyStore;
+  limiter: Limiter;
 }
 
 let instance: Instance | undefined;
@@ -37,7 +40,7 @@ async function configured(fn: string): Promise<Instance> {
     const settings = loadConfig(await withTopSecret(process.env));
     if (settings.webhook.mode === 'unsigned')
       logWarning('webhook_auth', { function: fn, warning: settings.webhook.warning });
-    instance ??= { settings, store: openStore(settings) };
+    instance ??= { settings, store: openStore(settings), limiter: openLimiter(settings) };
   }
   return instance;
 }
@@ -60,7 +63,7 @@ export function createHandler(api: ParkApi) {
     try {
       // Only a first event waits here (for the TOP secret, on AWS), and no longer than its time.
       const current = instance ?? (await budget.within(configured(api.name), secretLate));
-      const { settings, store } = current;
+      const { settings, store, limiter } = current;
       // Queue triggers are guarded by the queue's own access control, not by webhook signatures.
       const records =
         opened.kind === 'http' ? opened.records.map((r) => authenticate(r, settings.webhook)) : opened.records;
@@ -68,7 +71,7 @@ export function createHandler(api: ParkApi) {
         opened.kind === 'http' && settings.deliveryMode === 'queue'
           ? await handOff({ api, settings, runtime, budget }, opened.trigger, records)
           : await processRecords(
-              { api, settings, store, invocation: runtime, budget, resign: () => resign(current) },
+              { api, settings, store, limiter, invocation: runtime, budget, resign: () => resign(current) },
               opened.trigger,
               records,
               opened.kind === 'queue' ? runtime.deadLetters(settings) : undefined,

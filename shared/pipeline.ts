@@ -7,6 +7,7 @@ import { deadLetterOf } from './dead-letter/message.js';
 import { once } from './idempotency/once.js';
 import { requestPrint } from './idempotency/request-print.js';
 import type { IdempotencyStore } from './idempotency/store.js';
+import type { CallGate } from './limit/limiter.js';
 import { logError, logOutcome, type Where } from './log.js';
 import { type PersonalData, personalData, scrubOutcome } from './mask.js';
 import { invalid, isPermanent, type Outcome, type RecordOutcome, settled, transient } from './outcome.js';
@@ -20,6 +21,8 @@ export interface Pipeline {
   api: ParkApi;
   settings: Config;
   store: IdempotencyStore;
+  /** The app's call limit, shared with every instance through the store. */
+  limiter: CallGate;
   invocation: Invocation;
   /** The invocation's time, from its deadline: it bounds every wait. */
   budget: Budget;
@@ -105,14 +108,21 @@ async function deliver(p: Pipeline, record: EventRecord, r: Pending): Promise<Ou
     },
     async () => {
       const started = Date.now();
-      const call = { method: api.method, resultField: api.resultField, params: checked.params, deadline };
+      const call = {
+        method: api.method,
+        resultField: api.resultField,
+        params: checked.params,
+        deadline,
+        gate: p.limiter,
+      };
       let result = await callTop(settings, call);
       // A rotated secret: signed again with the new one, once.
       if (p.resign && signatureRefused(result)) {
         const fresh = await budget.within(p.resign(), () => undefined);
         if (fresh) result = await callTop(fresh, call);
       }
-      r.top_latency_ms = Date.now() - started;
+      // An event held back by the call limit never reached TOP.
+      if (result.attempts > 0) r.top_latency_ms = Date.now() - started;
       return result;
     },
   );

@@ -23,13 +23,15 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'parkflow-osls-'));
   // No AWS credentials or settings at all; a TOP secret in the environment must not leak into the package.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^AWS_|^DELIVERY_MODE$|^TOP_SECRET_ID$|^IDEMPOTENCY_/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^AWS_|^DELIVERY_MODE$|^TOP_SECRET_ID$|^IDEMPOTENCY_|^TOP_RATE_/.test(k),
+    ),
   );
   const started = Date.now();
   await promisify(execFile)(
     join(ROOT, 'node_modules', '.bin', 'osls'),
     ['package', '--stage', STAGE, '--package', out],
-    { cwd: ROOT, env: { ...env, TOP_APP_SECRET: CANARY } },
+    { cwd: ROOT, env: { ...env, TOP_APP_SECRET: CANARY, TOP_RATE_LIMIT: '90' } },
   );
   packagingMs = Date.now() - started;
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
@@ -75,6 +77,13 @@ describe('serverless.yml, packaged by osls', () => {
       expect(vars.NODE_ENV).toBe('production');
     }
     for (const file of readdirSync(out)) expect(readFileSync(join(out, file), 'utf8')).not.toContain(CANARY);
+  });
+
+  it('passes the call rate given at deploy to every function, and leaves out a burst not given', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables.TOP_RATE_LIMIT).toBe('90');
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('TOP_RATE_BURST');
+    }
   });
 
   it('keeps idempotency records in one on-demand DynamoDB table, expired by TTL on `expiry`', () => {

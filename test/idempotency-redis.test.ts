@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../dev/sandbox/index.js';
 import { RedisConnectionError, RedisReplyError, RespClient } from '../shared/idempotency/resp.js';
 import { coldStart, invokeHttp } from './support/bundles.js';
 import { apigwHttp, awsContext, fcContext } from './support/events.js';
 import { eventBridgeEvent, validEvent } from './support/queue-events.js';
 import { acceptedPerPlate, queueEnv } from './support/queue-setup.js';
-import { type RedisServer, startRedis } from './support/redis.js';
+import { type RedisServer, redisAndSandbox, startRedis } from './support/redis.js';
 
+const started = redisAndSandbox();
 let redis: RedisServer;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  [redis, sandbox] = await Promise.all([startRedis(), startSandbox()]);
-});
-afterAll(() => Promise.all([redis.close(), sandbox.close()]));
-beforeEach(async () => {
-  sandbox.reset();
-  const client = new RespClient(redis.url);
-  await client.command(['FLUSHALL'], 1_000);
-  client.close();
+beforeEach(() => {
+  redis = started.redis();
+  sandbox = started.sandbox();
 });
 
 describe('the RESP client against redis-server', () => {

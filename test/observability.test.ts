@@ -104,6 +104,24 @@ describe('one line per event outcome', () => {
     expect(invalid?._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'events', Unit: 'Count' }]);
   });
 
+  it('an event held back during a ban says why, and is counted by its reason', async () => {
+    const output = captureOutput();
+    current().addFault({ kind: 'ban', seconds: 5, count: 1 });
+    const handler = start();
+    await handler(apigwHttp(at(4)), awsContext());
+    await handler(apigwHttp(at(5)), awsContext());
+    const [limited, banned] = eventLines(output());
+    expect(limited).toMatchObject({ outcome: 'transient', reason: 'rate_limited', code: 7, attempts: 1 });
+    expect(banned).toMatchObject({ outcome: 'transient', reason: 'banned', attempts: 0 });
+    expect(banned).not.toHaveProperty('top_latency_ms');
+    expect(banned?._aws.CloudWatchMetrics[0].Dimensions).toEqual([
+      ['function', 'outcome'],
+      ['function'],
+      ['function', 'reason'],
+    ]);
+    expect(current().calls).toHaveLength(1);
+  });
+
   it('a queue message gets its own line, with the message id and the invocation id', async () => {
     const output = captureOutput();
     const event = await sqsEvent([{ body: at(3) }, { body: { mall_id: 0 } }]);
@@ -159,12 +177,14 @@ describe('no secret, full plate or full mobile number, on any path', () => {
     await run(handler, http(15));
     current().addFault({ kind: 'isp', count: 1 });
     await run(handler, http(16)); // retried, then delivered
-    current().addFault({ kind: 'ban', seconds: 5, count: 1 });
-    await run(handler, http(17)); // rate limited
     current().addFault({ kind: 'hang', count: 1 });
     await run(handler, http(18), awsContext(600)); // timed out
     await run(handler, fcHttp(at(19), { headers: signed(at(19)) }), fcContext());
     await run(handler, await sqsEvent([{ body: at(20) }, { body: { ...at(21), mall_id: 'x' } }]));
+    // Last for this instance: after a ban it makes no call until the ban ends.
+    current().addFault({ kind: 'ban', seconds: 5, count: 1 });
+    await run(handler, http(17)); // rate limited
+    await run(handler, http(26)); // banned
     await run(start({ WEBHOOK_SECRETS: `${SECRET} whsec_bad` }), http(22)); // malformed secret
     await run(start({ TOP_SIGN_METHOD: 'sha1' }), http(23)); // another setting wrong
     await run(start({ NODE_ENV: 'production' }), apigwHttp(at(24))); // production without secrets

@@ -4,6 +4,7 @@ import { SANDBOX_APP_KEY, SANDBOX_APP_SECRET } from '../../dev/sandbox/types.js'
 import { withTopSecret } from '../../shared/cloud/top-secret.js';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 import { openStore } from '../../shared/idempotency/open-store.js';
+import { openLimiter } from '../../shared/limit/open.js';
 import { settled } from '../../shared/outcome.js';
 import { closePools } from '../../shared/top/transport.js';
 import { commandResult, UsageError } from '../cli.js';
@@ -81,12 +82,13 @@ async function replayCommand(argv: string[]): Promise<number> {
   }
   const settings = values.local ? await localSettings() : await configured();
   const store = openStore(settings);
+  const limiter = openLimiter(settings);
   const fromQueue = /^https?:\/\//.test(source);
   const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);
   const bar = progressBar(items.length);
   bar.update(0, 'starting');
   try {
-    const replayed = await replay(items, settings, store, (done) => bar.update(done, 'replayed'));
+    const replayed = await replay(items, settings, store, limiter, (done) => bar.update(done, 'replayed'));
     console.error(summarise(replayed));
     const remaining = replayed.filter((r) => !settled(r.result));
     if (!fromQueue && remaining.length > 0) {
@@ -97,6 +99,7 @@ async function replayCommand(argv: string[]): Promise<number> {
     return remaining.length === 0 ? 0 : 1;
   } finally {
     await store.close();
+    await limiter.backend.close();
     await closePools();
   }
 }

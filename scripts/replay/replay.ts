@@ -1,6 +1,7 @@
 import { Budget } from '../../shared/budget.js';
 import type { Config } from '../../shared/config.js';
 import type { IdempotencyStore } from '../../shared/idempotency/store.js';
+import type { CallGate } from '../../shared/limit/limiter.js';
 import { type RecordOutcome, settled } from '../../shared/outcome.js';
 import { processRecords } from '../../shared/pipeline.js';
 import { isFunctionName } from '../../shared/registry.js';
@@ -24,6 +25,7 @@ export async function replay(
   items: ReplayItem[],
   settings: Config,
   store: IdempotencyStore,
+  limiter: CallGate,
   onProgress: (done: number) => void,
 ): Promise<Replayed[]> {
   for (const item of items) {
@@ -43,6 +45,7 @@ export async function replay(
           api,
           settings,
           store,
+          limiter,
           invocation: { platform: 'local' as const, requestId: undefined, deadline },
           budget: new Budget(deadline),
         };

@@ -1,4 +1,5 @@
 import { MIN_ATTEMPT_MS } from '../budget.js';
+import type { CallGate } from '../limit/limiter.js';
 import type { Sent } from '../outcome.js';
 import { buildRequest, type ParamValue, type TopCredentials } from './params.js';
 import { type AttemptOutcome, readResponse } from './response.js';
@@ -23,6 +24,8 @@ export interface TopCall {
   params: Record<string, ParamValue>;
   /** Epoch ms by which the call must have ended, retries included. */
   deadline: number;
+  /** The app's call limit: every attempt waits for its turn, and none goes during a ban. */
+  gate?: CallGate | undefined;
 }
 
 /** What a sender is told to wait after a transient fault when TOP gave no figure. */
@@ -64,8 +67,10 @@ export async function callTop(config: TopClientConfig, call: TopCall): Promise<S
   let last: AttemptOutcome | undefined;
   let attempts = 0;
   while (attempts < config.maxAttempts) {
+    if (call.deadline - Date.now() < MIN_ATTEMPT_MS) break;
+    const pass = await call.gate?.enter(call.deadline);
+    if (pass && 'failure' in pass) return { kind: 'transient', attempts, ...pass };
     const remaining = call.deadline - Date.now();
-    if (remaining < MIN_ATTEMPT_MS) break;
     attempts++;
     const request = buildRequest(config, call.method, call.params);
     try {
@@ -77,6 +82,7 @@ export async function callTop(config: TopClientConfig, call: TopCall): Promise<S
     } catch (err) {
       last = transportFailure(err);
     }
+    if (pass) await call.gate?.leave(pass, last, call.deadline);
     if (last.ok) return { kind: 'delivered', request_id: last.request_id, response: last.response, attempts };
     if (last.retry === 'never') return { kind: 'rejected', failure: last.failure, attempts };
     if (last.retry === 'later') {

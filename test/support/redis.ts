@@ -3,6 +3,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type Sandbox, startSandbox } from '../../dev/sandbox/index.js';
+import { RespClient } from '../../shared/idempotency/resp.js';
 import { freePort } from './ports.js';
 
 const INSTALL_HINT = 'apt-get update && apt-get install redis-server, or put redis-server on PATH';
@@ -85,4 +88,30 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Empties every database of the server. */
+export async function flushRedis(url: string): Promise<void> {
+  const client = new RespClient(url);
+  await client.command(['FLUSHALL'], 1_000);
+  client.close();
+}
+
+/** A redis-server and a sandbox gateway for one test file, both emptied before each test. */
+export function redisAndSandbox(): { redis: () => RedisServer; sandbox: () => Sandbox } {
+  let redis: RedisServer | undefined;
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    [redis, sandbox] = await Promise.all([startRedis(), startSandbox()]);
+  });
+  afterAll(() => Promise.all([redis?.close(), sandbox?.close()]));
+  beforeEach(async () => {
+    sandbox?.reset();
+    if (redis) await flushRedis(redis.url);
+  });
+  const started = <T>(x: T | undefined): T => {
+    if (!x) throw new Error('redis-server and the sandbox start in beforeAll');
+    return x;
+  };
+  return { redis: () => started(redis), sandbox: () => started(sandbox) };
 }
