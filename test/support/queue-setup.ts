@@ -57,3 +57,15 @@ export function acceptedPerPlate(sandbox: Sandbox): Map<string, number> {
   }
   return counts;
 }
+
+/** The most calls the gateway received in any one second (a sliding window, as TOP's limit counts). */
+export function busiestSecond(calls: SandboxCall[]): number {
+  const times = calls.map((c) => c.receivedAt).sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < times.length; last++) {
+    while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
