@@ -88,6 +88,29 @@ const modes = {
     check(answer);
     return { wallMs, failed: answer.batchItemFailures?.length };
   },
+  /**
+   * Drains this instance's share of a queue (events first … first+count-1) in SQS batches of
+   * `batchSize`, from `startAt` until done or `stopAt` (epoch ms): records listed for retry go to
+   * the back of its backlog, as the queue brings them back; after a batch of which none was done,
+   * the next comes `redeliveryMs` later (a short visibility timeout).
+   */
+  async drain() {
+    const backlog = Array.from({ length: job.count }, (_, i) => job.first + i);
+    const record = (i) => JSON.parse(job.template.replaceAll(job.mark, String(job.base + i * 1000)));
+    let invocations = 0;
+    let retried = 0;
+    await new Promise((resolve) => setTimeout(resolve, job.startAt - Date.now()));
+    while (backlog.length > 0 && Date.now() < job.stopAt) {
+      const ids = backlog.splice(0, job.batchSize);
+      const answer = await handler({ Records: ids.map(record) }, context());
+      invocations++;
+      const failed = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
+      retried += failed.size;
+      for (const i of ids) if (failed.has(record(i).messageId)) backlog.push(i);
+      if (failed.size === ids.length) await new Promise((resolve) => setTimeout(resolve, job.redeliveryMs));
+    }
+    return { endedAt: Date.now(), invocations, retried, left: backlog.length };
+  },
 };
 
 const result = await modes[job.mode]();

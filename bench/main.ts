@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only cold,instance,cpu,throughput,batch,memory]`: parkflow against a
+// `npm run bench [-- --quick] [-- --only cold,instance,cpu,throughput,batch,memory,shared-rate]`: parkflow against a
 // naive build of itself (a) and the same handler on node-taobao-topclient (b), in one run.
 import { cpus, loadavg } from 'node:os';
 import { startSandbox } from '../dev/sandbox/index.js';
@@ -11,6 +11,7 @@ import { cpu } from './cpu.js';
 import { memory } from './memory.js';
 import { type Results, render, save } from './report.js';
 import { type Bench, httpTemplate, instanceEnv, MARK } from './setup.js';
+import { sharedRate } from './shared-rate.js';
 import { throughput } from './throughput.js';
 
 const args = process.argv.slice(2);
@@ -42,6 +43,7 @@ try {
     ['throughput', async () => (results.throughput = await throughput(bench))],
     ['batch', async () => (results.batch = await batch(bench))],
     ['memory', async () => (results.memory = await memory(bench))],
+    ['shared-rate', async () => (results.sharedRate = await sharedRate(bench))],
   ] as const;
   for (const [row, run] of rows) {
     if (!wanted(row)) continue;

@@ -8,6 +8,7 @@ import type { ColdInstanceRow, InstanceResult, Mode, Runner } from './cold-insta
 import type { ColdStartRow } from './cold-start.js';
 import type { CpuRow } from './cpu.js';
 import type { Memory } from './memory.js';
+import type { SharedRate } from './shared-rate.js';
 import type { ThroughputRow } from './throughput.js';
 
 export interface Results {
@@ -18,6 +19,7 @@ export interface Results {
   throughput?: ThroughputRow;
   batch?: BatchRow;
   memory?: { events: number; results: Memory[] };
+  sharedRate?: SharedRate[];
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -72,6 +74,12 @@ function targets(r: Results): string[] {
     const growth = own?.secondHalfGrowthMb ?? Number.NaN;
     const heap = own?.secondHalfHeapGrowthMb ?? Number.NaN;
     check(growth < 5, `flat memory (over the second half RSS grew ${f(growth)} MB, the JS heap ${f(heap)} MB)`);
+  }
+  const shared = r.sharedRate?.find((x) => x.rateLimit !== undefined);
+  if (shared) {
+    const s = shared;
+    check(s.ofRate >= 0.9, `shared rate: at least 90% of TOP_RATE_LIMIT drained (${f(s.ofRate * 100, 0)}%)`);
+    check(s.code7 === 0, `shared rate: no code 7 answer (${s.code7})`);
   }
   return lines;
 }
@@ -158,6 +166,36 @@ export function render(r: Results): string {
           ...points.map((p) => f(x.samples.find((s) => s.events === p)?.rssMb ?? Number.NaN)),
           signed(x.secondHalfGrowthMb),
           signed(x.secondHalfHeapGrowthMb),
+        ]),
+      ),
+    );
+  }
+  if (r.sharedRate) {
+    const [first] = r.sharedRate;
+    out.push(
+      `\n**Shared rate**: ${first?.instances} instances (arrive, one Redis) drain ${first?.events} queued events in SQS batches of 100 through a gateway that bans the app for 5 s (code 7) past ${first?.gatewayLimit} calls in any second\n`,
+      table(
+        [
+          'TOP_RATE_LIMIT',
+          'burst',
+          'delivered',
+          'wall s',
+          'events/s',
+          'of the rate',
+          'busiest second',
+          'code 7 answers',
+          'records retried',
+        ],
+        r.sharedRate.map((s) => [
+          s.rateLimit === undefined ? 'unset' : String(s.rateLimit),
+          s.burst === undefined ? '' : String(s.burst),
+          String(s.delivered),
+          f(s.wallMs / 1000),
+          f(s.perSecond),
+          `${f(s.ofRate * 100, 0)}%${s.rateLimit === undefined ? ' of the gateway limit' : ''}`,
+          String(s.busiestSecond),
+          String(s.code7),
+          String(s.retried),
         ]),
       ),
     );
