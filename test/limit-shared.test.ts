@@ -77,7 +77,9 @@ describe('three instances sharing one Redis', () => {
     const lines = runs.flatMap((r) => r.lines.slice(WARMUP));
     expect(lines).toHaveLength(total);
     const reasons = new Set(lines.filter((l) => l.outcome === 'transient').map((l) => l.reason));
-    expect([...reasons]).toEqual(['rate_limited']);
+    // Refused by the rate, or (near the end) not started for want of time: never sent, never half-sent.
+    expect(reasons.has('rate_limited')).toBe(true);
+    expect([...reasons].every((r) => r === 'rate_limited' || r === 'deadline')).toBe(true);
     expect(lines.filter((l) => l.outcome === 'transient').every((l) => l.attempts === 0)).toBe(true);
   }, 30_000);
 
