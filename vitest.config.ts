@@ -7,5 +7,7 @@ export default defineConfig({
     setupFiles: ['test/support/quiet-logs.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // The fault and multi-process cases wait on purpose: list only a test slower than its design.
+    slowTestThreshold: 5_000,
   },
 });
