@@ -73,8 +73,35 @@ const HTTP_STAND_IN = `module.exports = { maxHeaderSize: ${16 * 1024}, IncomingM
  * parser for Liftoff only (shared/top/llhttp-module.ts says why).
  */
 const LLHTTP_MODULE = join(root, 'shared', 'top', 'llhttp-module.ts');
-const withLiftoffParser = (path) =>
-  `const WebAssembly = require(${JSON.stringify(LLHTTP_MODULE)});\n${readFileSync(path, 'utf8')}`;
+const withLiftoffParser = (source) => `const WebAssembly = require(${JSON.stringify(LLHTTP_MODULE)});\n${source}`;
+
+/**
+ * undici turns a string body into a Buffer (core/request.js), which the HTTP/1 client writes in one
+ * go (writeBuffer); its writers for streamed, Blob and async-iterable bodies (3 KB minified) are never
+ * reached by our sends. Each becomes a stand-in that fails its request with an error saying so. Cut
+ * between function heads, so an undici that moves them fails the build instead of shipping a half-cut
+ * module.
+ */
+function withBufferBodiesOnly(source) {
+  const cut = (text, from, to, standIn) => {
+    const start = text.indexOf(from);
+    const end = text.indexOf(to, start);
+    if (start < 0 || end < 0 || text.indexOf(from, start + 1) >= 0)
+      throw new Error(`undici/lib/dispatcher/client-h1.js no longer has ${from.trim()} where the build expects it`);
+    return `${text.slice(0, start)}\n${standIn}\n${text.slice(end)}`;
+  };
+  // Their first argument is the request's abort: the request fails, the process goes on.
+  const standIn = (name) =>
+    `function ${name}(abort) { abort(new Error(${JSON.stringify(`request bodies other than strings and Buffers are left out of parkflow's bundle (undici's ${name})`)})); }`;
+  // writeStream ends where writeBuffer begins; writeBlob, writeIterable and AsyncWriter run to the export.
+  const streamed = cut(source, '\nfunction writeStream (', '\nfunction writeBuffer (', standIn('writeStream'));
+  return cut(
+    streamed,
+    '\nasync function writeBlob (',
+    '\nmodule.exports = connectH1',
+    `${standIn('writeBlob')}\n${standIn('writeIterable')}`,
+  );
+}
 
 const slimUndici = {
   name: 'slim-undici',
@@ -93,7 +120,11 @@ const slimUndici = {
     build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]/ }, (args) => {
       const rel = args.path.replace(/\\/g, '/').split('/undici/lib/')[1];
       if (rel === 'dispatcher/client-h1.js')
-        return { contents: withLiftoffParser(args.path), loader: 'js', resolveDir: dirname(args.path) };
+        return {
+          contents: withLiftoffParser(withBufferBodiesOnly(readFileSync(args.path, 'utf8'))),
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        };
       const contents = UNDICI_REPLACED[rel];
       return contents ? { contents: contents(), loader: 'js' } : undefined;
     });
