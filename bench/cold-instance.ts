@@ -94,7 +94,7 @@ export async function coldInstance(bench: Bench): Promise<ColdInstanceRow> {
   const once = async (node: NodeBinary, name: string, runner: Runner, mode: Mode, round: number) => {
     const env: Record<string, string> = {
       ...(runner === 'bare' ? {} : instanceEnv(bench, 'parkflow')),
-      // What Lambda's runtime sets: the transport then loads undici as the module loads.
+      // What Lambda's runtime sets: the instance then loads undici as the module loads (shared/runtime/instance.ts).
       ...(runner === 'eager' ? { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } : {}),
       ...(quota && mode === 'quota' ? { BENCH_CGROUP: quota.procs } : {}),
       ...(quota && mode === 'invoke' ? { BENCH_INIT_CGROUP: quota.procs } : {}),

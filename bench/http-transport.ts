@@ -6,6 +6,9 @@ import type { GatewayReply, Target, TransportTimeouts } from '../shared/top/tran
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
+/** node:http is loaded with the module: nothing to load ahead. */
+export const prepareTransport = (): void => {};
+
 export async function closePools(): Promise<void> {
   agent.destroy();
 }

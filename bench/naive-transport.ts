@@ -5,6 +5,9 @@ import type { GatewayReply, Target, TransportTimeouts } from '../shared/top/tran
 
 const pools = new Map<string, Pool>();
 
+/** undici is loaded with the module: nothing to load ahead. */
+export const prepareTransport = (): void => {};
+
 export async function closePools(): Promise<void> {
   await Promise.all([...pools.values()].map((p) => p.close()));
   pools.clear();

@@ -10,6 +10,7 @@ import { logError, logWarning } from './log.js';
 import { processRecords } from './pipeline.js';
 import { handOff } from './queue-mode/hand-off.js';
 import { fc2HttpCall, serveFc2Http } from './runtime/fc2-http.js';
+import { prepareInstance } from './runtime/instance.js';
 import { runtimeOf } from './runtime/pick.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { Envelope } from './triggers/envelope.js';
@@ -58,6 +59,8 @@ async function resign(current: Instance): Promise<Config | undefined> {
  * its adapter reads the body and answers through `response`.
  */
 export function createHandler(api: ParkApi) {
+  // A bundle makes its one handler as it loads: what the instance needs before its first event starts now.
+  prepareInstance();
   async function run(runtime: Runtime, opened: Envelope): Promise<unknown> {
     const budget = new Budget(runtime.deadline);
     try {

@@ -5,4 +5,5 @@ import type { GatewayReply } from '../../shared/top/transport.js';
 const answer: GatewayReply = { status: 200, body: process.env.BENCH_TOP_ANSWER ?? '' };
 
 export const postForm = (): Promise<GatewayReply> => Promise.resolve(answer);
+export const prepareTransport = (): void => {};
 export const closePools = (): Promise<void> => Promise.resolve();

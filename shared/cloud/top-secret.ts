@@ -124,6 +124,3 @@ export function rereadTopSecret(env: Env): Promise<Env | undefined> {
   reread = { at: Date.now(), result };
   return result;
 }
-
-// Started as the bundle loads, while the platform is still starting the instance (docs/decisions.md §12).
-if (process.env.TOP_SECRET_ID?.trim()) void withTopSecret(process.env).catch(() => {});

@@ -32,6 +32,13 @@ export function sqsDeadLetters(settings: Config): DeadLetterSink | undefined {
 }
 
 /**
+ * Lambda's runtime sets AWS_LAMBDA_INITIALIZATION_TYPE (`on-demand` or `provisioned-concurrency`,
+ * docs/decisions.md §11): there the module loads in the init phase, at full CPU or ahead of traffic.
+ */
+export const initRunsAtFullCpu = (env: Record<string, string | undefined>): boolean =>
+  Boolean(env.AWS_LAMBDA_INITIALIZATION_TYPE);
+
+/**
  * AWS Lambda, told by its context, which alone tells the time left; undefined for any other
  * context. Credentials, region and the SQS endpoint come from the environment, through the SDK.
  */

@@ -42,11 +42,12 @@ const loadUndici = () => {
 };
 
 /**
- * Except on Lambda, whose runtime sets this variable: there the module loads in the init phase, at
- * full CPU (or ahead of traffic), and undici costs a few ms there instead of several times that out
- * of the first event's share of a vCPU (docs/decisions.md §11). A failure shows on the first send.
+ * Loads undici ahead of the first send (where the instance loads at full CPU: shared/runtime/instance.ts).
+ * A failure shows on the first send.
  */
-if (process.env.AWS_LAMBDA_INITIALIZATION_TYPE) loadUndici().catch(() => undefined);
+export function prepareTransport(): void {
+  loadUndici().catch(() => undefined);
+}
 
 export class ConnectTimeoutError extends Error {
   override name = 'ConnectTimeoutError';
