@@ -103,6 +103,34 @@ function withBufferBodiesOnly(source) {
   );
 }
 
+/**
+ * undici's errors of parts the bundle does not carry (retries, balanced pools, proxies, WebSocket):
+ * no bundled module names them (test/undici-slim.test.ts checks). Each becomes a stand-in that throws
+ * if ever used; the build fails if one is no longer where it expects.
+ */
+export const UNUSED_UNDICI_ERRORS = [
+  'InvalidReturnValueError',
+  'BalancedPoolMissingUpstreamError',
+  'RequestRetryError',
+  'ResponseError',
+  'SecureProxyConnectionError',
+  'MaxOriginsReachedError',
+  'Socks5ProxyError',
+  'MessageSizeExceededError',
+];
+
+function withoutUnusedErrors(source) {
+  let out = `const leftOut = (name) => function () { throw new Error(\`undici's \${name} is left out of parkflow's bundle\`); };\n${source}`;
+  for (const name of UNUSED_UNDICI_ERRORS) {
+    const block = new RegExp(
+      `\\n(?:const k${name} = Symbol\\.for\\('[^']+'\\)\\n)?class ${name} extends UndiciError \\{\\n[\\s\\S]*?\\n\\}\\n`,
+    );
+    if (!block.test(out)) throw new Error(`undici/lib/core/errors.js no longer defines ${name} as the build expects`);
+    out = out.replace(block, `\nconst ${name} = leftOut('${name}');\n`);
+  }
+  return out;
+}
+
 const slimUndici = {
   name: 'slim-undici',
   setup(build) {
@@ -125,6 +153,8 @@ const slimUndici = {
           loader: 'js',
           resolveDir: dirname(args.path),
         };
+      if (rel === 'core/errors.js')
+        return { contents: withoutUnusedErrors(readFileSync(args.path, 'utf8')), loader: 'js' };
       const contents = UNDICI_REPLACED[rel];
       return contents ? { contents: contents(), loader: 'js' } : undefined;
     });
