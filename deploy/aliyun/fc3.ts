@@ -13,7 +13,7 @@ const QUALIFIER = 'LATEST';
 const resource = (answer: Promise<{ body?: { toMap(): Resource } }>) => answer.then((a) => a.body?.toMap());
 
 /** FC 3.0's API endpoint, as Serverless Devs' fc3 uses it; FC_ENDPOINT overrides it. */
-export const fc3Host = (region: string) => `fcv3.${region}.aliyuncs.com`;
+const fc3Host = (region: string) => `fcv3.${region}.aliyuncs.com`;
 
 export function fc3(config: DeployConfig): FcApi {
   const fc = new sdk.default(clientConfig(config, fc3Host(config.region), config.env.FC_ENDPOINT));

@@ -30,7 +30,7 @@ function reachFix(host: string | undefined, env: Record<string, string | undefin
 }
 
 /** One line for a failed deploy; the stack only with DEBUG set. */
-export function explain(error: unknown, env: Record<string, string | undefined>): string {
+function explain(error: unknown, env: Record<string, string | undefined>): string {
   if (error instanceof DeployConfigError) return error.message;
   if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
     return `${(error as Error).message}. ${USAGE}`;

@@ -18,7 +18,7 @@ export interface ReplayItem {
  * A parkflow dead letter names its function; anything else is taken as the event body itself (what
  * a platform's own redrive moves to a dead-letter queue), sent to `fallbackFunction`.
  */
-export function readItem(raw: string, id: string, fallbackFunction: string | undefined): ReplayItem {
+function readItem(raw: string, id: string, fallbackFunction: string | undefined): ReplayItem {
   const text = plainOrBase64(raw);
   let parsed: unknown;
   try {

@@ -4,7 +4,7 @@ import { integer, text } from '../schemas/field.js';
 import { JAVA_LONG_MAX, jsonObject, mallId, mobile, plate } from '../schemas/parking.js';
 import { defineApi } from './api.js';
 
-export const ACTIONS = ['arrive', 'leave', 'pay'] as const;
+const ACTIONS = ['arrive', 'leave', 'pay'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
@@ -12,7 +12,7 @@ export type Action = (typeof ACTIONS)[number];
  * action's own requirements (start_time to arrive, end_time to leave, pay_time and park_duration
  * to pay) made required fields of that function.
  */
-export function backflowSchema(action: Action) {
+function backflowSchema(action: Action) {
   const required = `is required when action is ${action}`;
   const time = (requiredFor: Action) => (requiredFor === action ? date(required) : z.optional(date()));
   const minutes = { min: 0, max: JAVA_LONG_MAX, hint: 'minutes parked', required };
@@ -48,8 +48,6 @@ export function backflowSchema(action: Action) {
       }),
     );
 }
-
-export type BackflowInput = z.output<ReturnType<typeof backflowSchema>>;
 
 /** The time that makes an arrival, exit or payment of one car at one mall a distinct event. */
 const EVENT_TIME = { arrive: 'start_time', leave: 'end_time', pay: 'pay_time' } as const;

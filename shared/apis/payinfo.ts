@@ -13,7 +13,7 @@ const readFee = readInteger({
 });
 
 /** `PayOrderInfoDto` of `taobao.taojie.parking.order.payinfo.sync`, sent whole as `pay_order_info_dto`. */
-export const payOrderInfoSchema = z.strictObject({
+const payOrderInfoSchema = z.strictObject({
   order_id: text(64),
   park_id: text(64),
   car_no: plate(),
@@ -30,8 +30,6 @@ export const payOrderInfoSchema = z.strictObject({
   pay_order_id: z.optional(text(64)),
   pay_method: z.optional(text(32)),
 });
-
-export type PayOrderInfo = z.output<typeof payOrderInfoSchema>;
 
 /** The `payinfo-sync` function. */
 export const payinfoSync = defineApi({

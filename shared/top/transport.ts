@@ -22,7 +22,7 @@ export interface TransportTimeouts {
 
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
 /** Far more than any TOP answer (a result object and a request id, a few KB): more is not TOP's. */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_ANSWER_BYTES = 1024 * 1024;
 /** The longest TOP_CONNECT_TIMEOUT_MS allowed: ends a socket whose attempt already gave up on it. */
 const SOCKET_CONNECT_LIMIT_MS = 60_000;
 
@@ -49,7 +49,7 @@ export function prepareTransport(): void {
   loadUndici().catch(() => undefined);
 }
 
-export class ConnectTimeoutError extends Error {
+class ConnectTimeoutError extends Error {
   override name = 'ConnectTimeoutError';
   readonly code = 'CONNECT_TIMEOUT';
 }
@@ -115,7 +115,7 @@ export class ResponseTimeoutError extends Error {
 }
 
 /** An answer larger than TOP could send: read no further. */
-export class AnswerTooLargeError extends Error {
+class AnswerTooLargeError extends Error {
   override name = 'AnswerTooLargeError';
   readonly code = 'ANSWER_TOO_LARGE';
 }
