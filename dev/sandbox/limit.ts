@@ -1,7 +1,7 @@
 import { errorEnvelope } from './envelopes.js';
 import type { SandboxLimit } from './types.js';
 
-/** TOP's answer while an app is banned: code 7, with the seconds left in `sub_msg` (DESIGN §2). */
+/** TOP's answer while an app is banned: code 7, with the seconds left in `sub_msg` (docs/top-protocol.md §8). */
 export const banEnvelope = (seconds: number) =>
   errorEnvelope({
     code: 7,
