@@ -1,4 +1,4 @@
-// The request examples of the two API documents (../shared/seeds), as the product's input.
+// The request examples of the two API documents (docs/top-protocol.md §10), as the product's input.
 
 /** `taobao.taojie.parking.order.payinfo.sync`'s example PayOrderInfoDto. */
 export const SEED_PAY_ORDER = {
