@@ -16,7 +16,7 @@ export type ParamValue = string | number | boolean | Date | null | undefined | o
 const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Object params travel as one JSON field: snake_case keys, nulls omitted, dates in TOP's format. */
-function jsonValue(value: unknown): unknown {
+export function jsonValue(value: unknown): unknown {
   if (value instanceof Date) return formatTopTime(value.getTime());
   if (Array.isArray(value)) return value.map(jsonValue);
   if (value === null || typeof value !== 'object') return value;
