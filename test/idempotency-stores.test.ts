@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../dev/sandbox/index.js';
 import { DynamoDbStore } from '../shared/idempotency/dynamodb-store.js';
 import { RedisStore } from '../shared/idempotency/redis-store.js';
-import { type IdempotencyStore, MemoryStore } from '../shared/idempotency/store.js';
+import { RespClient } from '../shared/idempotency/resp.js';
+import { type IdempotencyStore, MemoryStore, StoreError } from '../shared/idempotency/store.js';
 import { coldStart, DIST, invokeHttp } from './support/bundles.js';
 import { AWS_TEST_SETTINGS, type Dynalite, startDynalite } from './support/dynalite.js';
 import { apigwHttp, awsContext } from './support/events.js';
@@ -210,5 +211,48 @@ describe.each(contenders)('the $name store', (c) => {
     expect(others[0]?.status === 503 ? others[0].error?.code : others[0]?.duplicate).toSatisfy(
       (v) => v === 'in_progress' || v === true,
     );
+  });
+});
+
+describe('a record under the key that parkflow did not write', () => {
+  it('Redis: the claim fails with a StoreError that says so, quoting nothing of the record', async () => {
+    const key = freshKey();
+    const raw = new RespClient(redis.url);
+    await raw.command(['SET', key, '{"status":"complete","outcome":', 'PX', '60000'], WAIT_MS);
+    raw.close();
+    const store = new RedisStore(redis.url);
+    const claim = store.claim(key, 10_000, WAIT_MS);
+    await expect(claim).rejects.toBeInstanceOf(StoreError);
+    await expect(claim).rejects.toThrow(/^Redis holds a record under the key that parkflow did not write$/);
+    await store.close();
+  });
+
+  it('DynamoDB: the claim fails with a StoreError that says so, quoting nothing of the record', async () => {
+    const key = freshKey();
+    const { DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: AWS_TEST_SETTINGS.AWS_REGION,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const expires = Date.now() + 60_000;
+    await client.send(
+      new PutItemCommand({
+        TableName: dynamo.table,
+        Item: {
+          pk: { S: key },
+          status: { S: 'complete' },
+          record: { S: '{"outcome":' },
+          expires_ms: { N: String(expires) },
+          expiry: { N: String(Math.ceil(expires / 1000)) },
+        },
+      }),
+    );
+    client.destroy();
+    const store = dynamoAt();
+    const claim = store.claim(key, 10_000, WAIT_MS);
+    await expect(claim).rejects.toBeInstanceOf(StoreError);
+    await expect(claim).rejects.toThrow(/^DynamoDB holds a record under the key that parkflow did not write$/);
+    await store.close();
   });
 });

@@ -150,9 +150,14 @@ export class DynamoDbStore implements IdempotencyStore {
 function recordOf(item: Item | undefined): StoredRecord | undefined {
   if (!item || Number(item.expires_ms?.N) <= Date.now()) return undefined;
   const status = item.status?.S;
-  const value =
-    status === 'complete'
-      ? { status, ...(JSON.parse(item.record?.S ?? '{}') as object) }
-      : { status, token: item.token?.S };
-  return z.parse(storedRecordSchema(), value);
+  try {
+    const value =
+      status === 'complete'
+        ? { status, ...(JSON.parse(item.record?.S ?? '{}') as object) }
+        : { status, token: item.token?.S };
+    return z.parse(storedRecordSchema(), value);
+  } catch {
+    // As Redis's store does: the operator learns what is wrong, and no parse message quotes the item.
+    throw new StoreError('DynamoDB holds a record under the key that parkflow did not write');
+  }
 }
