@@ -41,7 +41,10 @@ async function configured(fn: string): Promise<Instance> {
     const settings = loadConfig(await withTopSecret(process.env));
     if (settings.webhook.mode === 'unsigned')
       logWarning('webhook_auth', { function: fn, warning: settings.webhook.warning });
-    instance ??= { settings, store: openStore(settings), limiter: openLimiter(settings) };
+    if (!instance) {
+      const store = openStore(settings);
+      instance = { settings, store, limiter: openLimiter(settings, store) };
+    }
   }
   return instance;
 }

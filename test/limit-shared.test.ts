@@ -1,7 +1,8 @@
-// Three function instances, each a process of its own with the real bundle, share one real
-// redis-server and the app's call limit toward the sandbox gateway.
-import { beforeEach, describe, expect, it } from 'vitest';
+// Three function instances, each a process of its own with the real bundle, share one store (a real
+// redis-server, or DynamoDB through dynalite) and the app's call limit toward the sandbox gateway.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../dev/sandbox/index.js';
+import { type Dynalite, startDynalite } from './support/dynalite.js';
 import { apigwHttp } from './support/events.js';
 import { runInstance } from './support/instances.js';
 import { sqsEvent, validEvent } from './support/queue-events.js';
@@ -14,18 +15,30 @@ const plate = (n: number) => validEvent('arrive', n).car_no as string;
 
 const { redis, sandbox: current } = redisAndSandbox();
 let sandbox: Sandbox;
-beforeEach(() => {
+/** A fresh table for each test, served by a process of its own, as the gateway's timings are taken in this one. */
+let dynamo: Dynalite;
+beforeEach(async () => {
   sandbox = current();
+  dynamo = await startDynalite(undefined, true);
 });
+afterEach(() => dynamo.close());
 
-const env = (rate: number, burst: number) =>
-  queueEnv(sandbox, {
-    IDEMPOTENCY_REDIS_URL: redis().url,
-    TOP_RATE_LIMIT: String(rate),
-    TOP_RATE_BURST: String(burst),
-  });
+/**
+ * Each store's settings; the time its invocations get beyond Redis's (a DynamoDB call may take 2 s,
+ * not 1 s, and a record starts only with two of them left); and the calls a second may see beyond
+ * the rate and burst. Redis books a turn on its own clock when it runs the script; DynamoDB has no
+ * clock, so a turn is booked for when the instance asked, and when every instance's first calls
+ * ask at once, the table's answers to the first burst come back a turn late (README "Queues").
+ */
+const stores: [string, () => Record<string, string>, number, number][] = [
+  ['Redis', () => ({ IDEMPOTENCY_REDIS_URL: redis().url }), 0, 0],
+  ['DynamoDB', () => ({ ...dynamo.env, IDEMPOTENCY_DYNAMODB_TABLE: dynamo.table }), 2_000, 1],
+];
 
-describe('three instances sharing one Redis', () => {
+describe.each(stores)('three instances sharing one %s', (_, store, extraMs, lateCalls) => {
+  const env = (rate: number, burst: number) =>
+    queueEnv(sandbox, { ...store(), TOP_RATE_LIMIT: String(rate), TOP_RATE_BURST: String(burst) });
+
   it('send hundreds of queued events at once within one rate; each ends delivered or transient, none lost', async () => {
     const BURST = 5;
     const PER_INSTANCE = 100;
@@ -53,7 +66,7 @@ describe('three instances sharing one Redis', () => {
       events.map((event, p) =>
         runInstance<{ batchItemFailures: { itemIdentifier: string }[] }>(
           'arrive',
-          { mode: 'batch', event, remainingMs: 4_000, warmup: warmups[p], startAt },
+          { mode: 'batch', event, remainingMs: 4_000 + extraMs, warmup: warmups[p], startAt },
           env(RATE, BURST),
         ),
       ),
@@ -72,7 +85,7 @@ describe('three instances sharing one Redis', () => {
     // The rate was used, not just kept: about RATE a second over the invocation's 3.6 s.
     expect(delivered.length).toBeGreaterThan(40);
     expect(retried.size).toBeGreaterThan(100);
-    expect(busiestSecond(sandbox.calls)).toBeLessThanOrEqual(RATE + BURST);
+    expect(busiestSecond(sandbox.calls)).toBeLessThanOrEqual(RATE + BURST + lateCalls);
 
     const lines = runs.flatMap((r) => r.lines.slice(WARMUP));
     expect(lines).toHaveLength(total);
@@ -111,7 +124,7 @@ describe('three instances sharing one Redis', () => {
             workers: 4,
             untilMs,
             pauseMs: 200,
-            remainingMs: 3_000,
+            remainingMs: 3_000 + extraMs,
           },
           env(10, 1),
         ),

@@ -1,19 +1,47 @@
-// The app's call limit: its two backends (this instance's memory, a real redis-server) and its store faults.
+// The app's call limit: its three backends (this instance's memory, a real redis-server, DynamoDB
+// through dynalite) and its store faults.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../shared/config.js';
+import { DynamoDbTable } from '../shared/idempotency/dynamodb.js';
 import { type LimitBackend, nextTurn, type TakeRequest } from '../shared/limit/backend.js';
+import { DynamoDbLimit } from '../shared/limit/dynamodb.js';
 import { Limiter, type Pass, type Refusal } from '../shared/limit/limiter.js';
 import { MemoryLimit } from '../shared/limit/memory.js';
 import { RedisLimit } from '../shared/limit/redis.js';
+import { AWS_TEST_SETTINGS, type Dynalite, startDynalite } from './support/dynalite.js';
 import { startProxy } from './support/proxy.js';
 import { flushRedis, type RedisServer, startRedis } from './support/redis.js';
 
 let redis: RedisServer;
+let dynamo: Dynalite;
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, dynamo] = await Promise.all([startRedis(), startDynalite()]);
 });
-afterAll(() => redis.close());
-beforeEach(() => flushRedis(redis.url));
+afterAll(() => Promise.all([redis.close(), dynamo.close()]));
+/** The app key of this test: the dynalite table is kept for the whole file. */
+let app = '';
+let tests = 0;
+beforeEach(async () => {
+  app = `1234${++tests}`;
+  await flushRedis(redis.url);
+});
+
+/** An instance's limit in DynamoDB (dynalite, or whatever listens at `endpoint`). */
+const dynamoLimit = (endpoint = dynamo.endpoint) =>
+  new DynamoDbLimit(
+    new DynamoDbTable(dynamo.table, {
+      endpoint,
+      region: AWS_TEST_SETTINGS.AWS_REGION,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    }),
+    app,
+  );
+const redisLimit = () => new RedisLimit(redis.url, app);
+/** The shared backends, each opened as one instance opens it. */
+const shared: [string, () => LimitBackend][] = [
+  ['Redis', redisLimit],
+  ['DynamoDB', () => dynamoLimit()],
+];
 
 /** What a step may wait for Redis. */
 const W = 1_000;
@@ -41,10 +69,10 @@ describe('GCRA', () => {
   });
 });
 
-// The rate through two handles on one backend: for Redis two clients (two instances), for memory the same object.
-describe.each([
-  ['memory', () => new MemoryLimit(), (m: LimitBackend) => m],
-  ['Redis', () => new RedisLimit(redis.url, '12345678'), () => new RedisLimit(redis.url, '12345678')],
+// The rate through two handles on one backend: for Redis and DynamoDB two clients (two instances), for memory the same object.
+describe.each<[string, () => LimitBackend, (first: LimitBackend) => LimitBackend]>([
+  ['memory', () => new MemoryLimit(), (m) => m],
+  ...shared.map(([name, open]) => [name, open, open] as [string, () => LimitBackend, () => LimitBackend]),
 ])('%s limit', (_, open, other) => {
   let a: LimitBackend;
   let b: LimitBackend;
@@ -74,12 +102,12 @@ describe.each([
   });
 });
 
-describe('the ban in Redis, shared by two instances', () => {
-  let a: RedisLimit;
-  let b: RedisLimit;
+describe.each(shared)('the ban in %s, shared by two instances', (_, open) => {
+  let a: Required<LimitBackend>;
+  let b: Required<LimitBackend>;
   beforeEach(() => {
-    a = new RedisLimit(redis.url, '12345678');
-    b = new RedisLimit(redis.url, '12345678');
+    a = open() as Required<LimitBackend>;
+    b = open() as Required<LimitBackend>;
   });
   afterEach(async () => {
     await a.close();
@@ -133,23 +161,25 @@ describe('the limiter around attempts', () => {
     return x;
   };
 
-  it('a code 7 stops this instance at once and every other through the store, with the seconds left', async () => {
-    const shared = new RedisLimit(redis.url, '12345678');
-    const here = new Limiter(new RedisLimit(redis.url, '12345678'), undefined);
-    const there = new Limiter(shared, undefined);
-    try {
-      await here.leave(passed(await here.enter(Date.now() + 5_000)), code7(3), Date.now() + 5_000);
-      for (const limiter of [here, there]) {
-        expect(refused(await limiter.enter(Date.now() + 5_000))).toMatchObject({
-          failure: { reason: 'banned' },
-          retryAfterSeconds: 3,
-        });
+  it.each(shared)(
+    'a code 7 stops this instance at once and every other through %s, with the seconds left',
+    async (_, open) => {
+      const here = new Limiter(open(), undefined);
+      const there = new Limiter(open(), undefined);
+      try {
+        await here.leave(passed(await here.enter(Date.now() + 5_000)), code7(3), Date.now() + 5_000);
+        for (const limiter of [here, there]) {
+          expect(refused(await limiter.enter(Date.now() + 5_000))).toMatchObject({
+            failure: { reason: 'banned' },
+            retryAfterSeconds: 3,
+          });
+        }
+      } finally {
+        await here.backend.close();
+        await there.backend.close();
       }
-    } finally {
-      await here.backend.close();
-      await shared.close();
-    }
-  });
+    },
+  );
 
   it('a call woken a whole turn late books another turn instead of going with the next one', async () => {
     const rate = { perSecond: 20, burst: 1 };
@@ -166,26 +196,29 @@ describe('the limiter around attempts', () => {
     expect(next).toMatchObject({ go: false, reason: 'rate_limited' });
   });
 
-  it('after the ban one probe goes alone, and its end lifts the ban for every instance', async () => {
-    const here = new Limiter(new RedisLimit(redis.url, '12345678'), undefined);
-    const there = new Limiter(new RedisLimit(redis.url, '12345678'), undefined);
-    const deadline = () => Date.now() + 5_000;
-    try {
-      await here.backend.ban?.(1, W);
-      await sleep(1_050);
-      const probe = await here.enter(deadline());
-      expect(probe).toMatchObject({ probe: expect.any(String) });
-      expect(refused(await there.enter(deadline()))).toMatchObject({
-        failure: { reason: 'banned' },
-        retryAfterSeconds: 1,
-      });
-      await here.leave(passed(probe), delivered, deadline());
-      expect(await there.enter(deadline())).toEqual({ probe: undefined });
-    } finally {
-      await here.backend.close();
-      await there.backend.close();
-    }
-  });
+  it.each(shared)(
+    'after the ban in %s one probe goes alone, and its end lifts the ban for every instance',
+    async (_, open) => {
+      const here = new Limiter(open(), undefined);
+      const there = new Limiter(open(), undefined);
+      const deadline = () => Date.now() + 5_000;
+      try {
+        await here.backend.ban?.(1, W);
+        await sleep(1_050);
+        const probe = await here.enter(deadline());
+        expect(probe).toMatchObject({ probe: expect.any(String) });
+        expect(refused(await there.enter(deadline()))).toMatchObject({
+          failure: { reason: 'banned' },
+          retryAfterSeconds: 1,
+        });
+        await here.leave(passed(probe), delivered, deadline());
+        expect(await there.enter(deadline())).toEqual({ probe: undefined });
+      } finally {
+        await here.backend.close();
+        await there.backend.close();
+      }
+    },
+  );
 });
 
 describe('the limiter when its store fails', () => {
@@ -207,7 +240,7 @@ describe('the limiter when its store fails', () => {
     const lines = errorLines();
     await redis.stop();
     try {
-      const limiter = new Limiter(new RedisLimit(redis.url, '12345678'), { perSecond: 10, burst: 1 });
+      const limiter = new Limiter(redisLimit(), { perSecond: 10, burst: 1 });
       const entered = await limiter.enter(Date.now() + 5_000);
       expect(isRefusal(entered) && entered).toMatchObject({
         failure: { reason: 'limit_unavailable' },
@@ -224,7 +257,7 @@ describe('the limiter when its store fails', () => {
     const lines = errorLines();
     const proxy = await startProxy({ port: redis.port });
     proxy.delay(3_000);
-    const limiter = new Limiter(new RedisLimit(`redis://127.0.0.1:${proxy.port}`, '12345678'), undefined);
+    const limiter = new Limiter(new RedisLimit(`redis://127.0.0.1:${proxy.port}`, app), undefined);
     try {
       const started = Date.now();
       const entered = await limiter.enter(started + 400);
@@ -237,21 +270,50 @@ describe('the limiter when its store fails', () => {
     }
   });
 
-  it('a turn beyond the deadline is refused at once as rate_limited, with the wait as Retry-After', async () => {
-    const limiter = new Limiter(new RedisLimit(redis.url, '12345678'), { perSecond: 1, burst: 1 });
+  it('sends nothing when DynamoDB cannot be reached, nor waits past the deadline when it is slow', async () => {
+    const lines = errorLines();
+    const proxy = await startProxy({ port: Number(new URL(dynamo.endpoint).port) });
+    const limiter = new Limiter(dynamoLimit(`http://127.0.0.1:${proxy.port}`), { perSecond: 10, burst: 1 });
     try {
-      expect(isRefusal(await limiter.enter(Date.now() + 5_000))).toBe(false);
-      const started = Date.now();
-      const entered = await limiter.enter(Date.now() + 600);
-      expect(Date.now() - started).toBeLessThan(300);
-      expect(isRefusal(entered) && entered).toMatchObject({
-        failure: { reason: 'rate_limited' },
-        retryAfterSeconds: 1,
+      await proxy.refuse();
+      const refused = await limiter.enter(Date.now() + 5_000);
+      expect(isRefusal(refused) && refused).toMatchObject({
+        failure: { reason: 'limit_unavailable' },
+        retryAfterSeconds: 5,
       });
+      await proxy.accept();
+      proxy.delay(3_000);
+      const started = Date.now();
+      const entered = await limiter.enter(started + 400);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(isRefusal(entered) && entered.failure.reason).toBe('limit_unavailable');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/"msg":"limit_store".*DynamoDB UpdateItem on table parkflow-idempotency failed/);
+      expect(lines[1]).toMatch(/no answer within \d+ ms/);
     } finally {
       await limiter.backend.close();
+      await proxy.close();
     }
   });
+
+  it.each(shared)(
+    'a turn beyond the deadline is refused at once as rate_limited, with the wait as Retry-After (%s)',
+    async (_, open) => {
+      const limiter = new Limiter(open(), { perSecond: 1, burst: 1 });
+      try {
+        expect(isRefusal(await limiter.enter(Date.now() + 5_000))).toBe(false);
+        const started = Date.now();
+        const entered = await limiter.enter(Date.now() + 600);
+        expect(Date.now() - started).toBeLessThan(300);
+        expect(isRefusal(entered) && entered).toMatchObject({
+          failure: { reason: 'rate_limited' },
+          retryAfterSeconds: 1,
+        });
+      } finally {
+        await limiter.backend.close();
+      }
+    },
+  );
 });
 
 describe('TOP_RATE_LIMIT and TOP_RATE_BURST', () => {

@@ -82,7 +82,7 @@ async function replayCommand(argv: string[]): Promise<number> {
   }
   const settings = values.local ? await localSettings() : await configured();
   const store = openStore(settings);
-  const limiter = openLimiter(settings);
+  const limiter = openLimiter(settings, store);
   const fromQueue = /^https?:\/\//.test(source);
   const items: ReplayItem[] = fromQueue ? await sqsItems(source, values.function) : fileItems(source, values.function);
   const bar = progressBar(items.length);

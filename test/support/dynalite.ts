@@ -1,4 +1,6 @@
 // A DynamoDB-compatible server (dynalite, in memory) on a free loopback port, with the idempotency table made.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -20,11 +22,39 @@ export const AWS_TEST_SETTINGS = {
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 
-export async function startDynalite(table = 'parkflow-idempotency'): Promise<Dynalite> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
+/** In this process, or (`ownProcess`) in one of its own, so that its work does not delay this one's timers and servers. */
+async function listen(ownProcess: boolean): Promise<{ port: number; close(): Promise<void> }> {
+  if (ownProcess) {
+    const script = `require('dynalite')(${JSON.stringify(OPTIONS)}).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
+    const closed = once(child, 'exit');
+    return {
+      port: Number(String(line).trim()),
+      close: async () => {
+        child.kill();
+        await closed;
+      },
+    };
+  }
+  const server: Server = dynalite(OPTIONS);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+export async function startDynalite(table = 'parkflow-idempotency', ownProcess = false): Promise<Dynalite> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const server = await listen(ownProcess);
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new DynamoDBClient({
     endpoint,
     region: AWS_TEST_SETTINGS.AWS_REGION,
@@ -44,10 +74,6 @@ export async function startDynalite(table = 'parkflow-idempotency'): Promise<Dyn
     endpoint,
     table,
     env: { ...AWS_TEST_SETTINGS, AWS_ENDPOINT_URL_DYNAMODB: endpoint },
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: () => server.close(),
   };
 }
