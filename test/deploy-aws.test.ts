@@ -155,7 +155,7 @@ describe('serverless.yml, packaged by osls', () => {
       });
     });
 
-    it('has a role that reaches only its own queues and log group, and the idempotency items', () => {
+    it('has a role that reaches only its own queues and log group, and the items of the idempotency table', () => {
       const role = references(props().Role)[0] as string;
       const table = idOf('AWS::DynamoDB::Table', (p) => p.TableName === `parkflow-${STAGE}-idempotency`);
       const logGroup = idOf('AWS::Logs::LogGroup', (p) => p.LogGroupName === `/aws/lambda/${name}`);
@@ -176,7 +176,8 @@ describe('serverless.yml, packaged by osls', () => {
       ]);
       const sends = statements.find((s: any) => [s.Action].flat().includes('sqs:SendMessage'));
       expect(sends.Resource).toEqual([getAtt(queue()), getAtt(deadLetters())]);
-      // Item reads and writes on that one table: no Scan, Query or table management.
+      // Item reads and writes on that one table (the call limit's item too: GetItem and UpdateItem):
+      // no Scan, Query or table management.
       const onTable = statements.filter((s: any) => references(s.Resource).includes(table));
       expect(onTable).toEqual([
         {

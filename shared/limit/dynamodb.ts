@@ -10,7 +10,7 @@ const banned = (retryAfterMs: number): Turn => ({ go: false, reason: 'banned', r
 
 /**
  * The app's rate and ban, shared by every instance through the idempotency table (docs/decisions.md
- * §7): one item, `pk` `parkflow:limit:<app key>`, holding `tat` (the rate's next turn, ms), `ban`
+ * §12): one item, `pk` `parkflow:limit:<app key>`, holding `tat` (the rate's next turn, ms), `ban`
  * (when TOP's ban ends, ms), `probe` and `probe_until` (the probe after it), `expiry` (TTL, s).
  * DynamoDB has no clock to ask: times are the instances' own (NTP-synced on Lambda).
  */
