@@ -1,14 +1,18 @@
 // Row 6: three instances (arrive, each a process of its own) drain 2,000 queued events through the
 // sandbox, which bans the app (code 7) past its per-app limit as TOP does; the instances share
-// TOP_RATE_LIMIT through one redis-server.
+// TOP_RATE_LIMIT through one redis-server, or one DynamoDB table (dynalite, in a process of its own).
 import { sample } from '../dev/stack/samples.js';
+import { startDynalite } from '../test/support/dynalite.js';
 import { sqsEvent } from '../test/support/queue-events.js';
 import { busiestSecond } from '../test/support/queue-setup.js';
 import { startRedis } from '../test/support/redis.js';
 import { HOST, runChild } from './child.js';
 import { BASE, type Bench, instanceEnv, MARK } from './setup.js';
 
+type Store = 'Redis' | 'DynamoDB';
+
 export interface SharedRate {
+  store: Store;
   instances: number;
   events: number;
   /** The sandbox's own limit: more calls in any one second and it bans the app. */
@@ -38,13 +42,32 @@ const BURST = 1;
 /** Without a rate, the drain would take minutes: it stops here. */
 const STOP_MS = 30_000;
 
-/** With the shared rate, then without it, for comparison. */
+/** With the shared rate in each store, then without it, for comparison. */
 export async function sharedRate(bench: Bench): Promise<SharedRate[]> {
-  return [await drain(bench, { perSecond: RATE, burst: BURST }), await drain(bench, undefined)];
+  const rate = { perSecond: RATE, burst: BURST };
+  return [
+    await drain(bench, rate, 'Redis'),
+    await drain(bench, rate, 'DynamoDB'),
+    await drain(bench, undefined, 'Redis'),
+  ];
 }
 
-async function drain(bench: Bench, rate: { perSecond: number; burst: number } | undefined): Promise<SharedRate> {
-  const redis = await startRedis();
+/** The store's server and the instances' settings for it. */
+async function openStore(store: Store) {
+  if (store === 'Redis') {
+    const redis = await startRedis();
+    return { env: { IDEMPOTENCY_REDIS_URL: redis.url }, close: () => redis.close() };
+  }
+  const dynamo = await startDynalite(undefined, true);
+  return { env: { ...dynamo.env, IDEMPOTENCY_DYNAMODB_TABLE: dynamo.table }, close: () => dynamo.close() };
+}
+
+async function drain(
+  bench: Bench,
+  rate: { perSecond: number; burst: number } | undefined,
+  storeName: Store,
+): Promise<SharedRate> {
+  const store = await openStore(storeName);
   const { sandbox } = bench;
   try {
     sandbox.reset();
@@ -53,7 +76,7 @@ async function drain(bench: Bench, rate: { perSecond: number; burst: number } | 
     const template = JSON.stringify({ ...record, messageId: `m-${MARK}` });
     const env = {
       ...instanceEnv(bench, 'parkflow'),
-      IDEMPOTENCY_REDIS_URL: redis.url,
+      ...store.env,
       ...(rate ? { TOP_RATE_LIMIT: String(rate.perSecond), TOP_RATE_BURST: String(rate.burst) } : {}),
     };
     const startAt = Date.now() + 2_000;
@@ -83,6 +106,7 @@ async function drain(bench: Bench, rate: { perSecond: number; burst: number } | 
     const delivered = EVENTS - runs.reduce((n, r) => n + r.figures.left, 0);
     const perSecond = (delivered / wallMs) * 1000;
     const result: SharedRate = {
+      store: storeName,
       instances: INSTANCES,
       events: EVENTS,
       gatewayLimit: GATEWAY_LIMIT,
@@ -102,6 +126,6 @@ async function drain(bench: Bench, rate: { perSecond: number; burst: number } | 
   } finally {
     sandbox.setLimit(undefined);
     sandbox.reset();
-    await redis.close();
+    await store.close();
   }
 }
