@@ -46,22 +46,24 @@ export class DynamoDbLimit implements LimitBackend {
     const until = Date.now() + waitMs;
     if (!rate) return (await this.#ban(token, maxWaitMs, until)) ?? { go: true, waitMs: 0 };
     const i = 1000 / rate.perSecond;
-    for (let tries = 0, read = maxWaitMs < 0; tries < 4; tries++, read = true) {
+    let read = maxWaitMs < 0;
+    let busy = this.#tat > Date.now();
+    for (let tries = 0; tries < 4; tries++) {
       if (read) {
         const ban = await this.#ban(token, maxWaitMs, until);
         if (ban) return ban;
         const { waitMs } = nextTurn(this.#tat, Date.now(), rate);
         if (waitMs > maxWaitMs) return { go: false, reason: 'rate_limited', retryAfterMs: Math.ceil(waitMs) };
+        busy = this.#tat > Date.now();
       }
       const now = Date.now();
       // A turn due by `now + tolerance` goes at once; one after `last` is too far.
       const tolerance = (rate.burst - 1) * i;
       const last = now + tolerance + maxWaitMs;
       // Busy: the turn after `tat`. Idle: the turn now.
-      const [set, condition, values] =
-        this.#tat > now
-          ? ['SET tat = tat + :i', 'tat > :now AND tat <= :last', { i, last }]
-          : ['SET tat = :n', '(attribute_not_exists(tat) OR tat <= :now)', { n: now + i }];
+      const [set, condition, values] = busy
+        ? ['SET tat = tat + :i', 'tat > :now AND tat <= :last', { i, last }]
+        : ['SET tat = :n', '(attribute_not_exists(tat) OR tat <= :now)', { n: now + i }];
       const booked = await this.#update(
         `${set}, expiry = :e`,
         `${condition} AND (attribute_not_exists(ban) OR ban < :stale)`,
@@ -73,6 +75,9 @@ export class DynamoDbLimit implements LimitBackend {
         // Counted from the answer: the wait for the store is part of the wait for the turn.
         return { go: true, waitMs: Math.ceil(Math.max(0, this.#tat - i - tolerance - Date.now())) };
       }
+      // Idle failed: most likely another caller booked just before; the busy form goes next, unread.
+      read = busy;
+      busy = true;
     }
     throw new Error('the limit item kept changing');
   }

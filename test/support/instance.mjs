@@ -1,8 +1,9 @@
 // One function instance in a process of its own, as a FaaS runtime runs it: loads a built bundle,
 // runs the job it reads on stdin, and writes every answer as JSON to fd 3.
-//   {bundle, mode: 'batch', event, remainingMs, warmup?, startAt?}: one queue invocation, after a
-//   warm-up invocation (`warmup`, so the first calls do not wait on loading the HTTP client or on a
-//   connection) and at `startAt` (epoch ms), so that every instance starts at once;
+//   {bundle, mode: 'batch', event, remainingMs, warmup?, warmupMs?, startAt?}: one queue invocation,
+//   after a warm-up invocation (`warmup`, given `warmupMs` or `remainingMs`, so the first calls do
+//   not wait on loading the HTTP client or on a connection) and at `startAt` (epoch ms), so that
+//   every instance starts at once;
 //   {bundle, mode: 'http', events, workers, untilMs, pauseMs}: each event posted until answered 200 or
 //   until `untilMs` (epoch), by `workers` senders at once, each pausing `pauseMs` after a 503.
 import { readFileSync, writeSync } from 'node:fs';
@@ -43,7 +44,7 @@ async function http() {
 }
 
 async function batch() {
-  if (job.warmup) await handler(job.warmup, context(job.remainingMs));
+  if (job.warmup) await handler(job.warmup, context(job.warmupMs ?? job.remainingMs));
   await sleep((job.startAt ?? 0) - Date.now());
   return handler(job.event, context(job.remainingMs));
 }
