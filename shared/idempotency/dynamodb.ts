@@ -7,12 +7,20 @@ export type Item = Record<string, AttributeValue>;
 /** A new connection that is not up by then counts as an unreachable store. */
 const CONNECT_TIMEOUT_MS = 1_000;
 
+let loading: Promise<Sdk> | undefined;
+
 /**
- * With the table set, the SDK starts loading as the bundle does, while the platform is still
- * starting the instance, rather than on the first event (docs/decisions.md §12).
+ * The SDK, loaded once per instance: as the bundle loads when the table is set (prepareInstance,
+ * docs/decisions.md §12), else when the first table opens. A failure is reported by the call that
+ * needs the SDK.
  */
-const loading = process.env.IDEMPOTENCY_DYNAMODB_TABLE?.trim() ? import('@aws-sdk/client-dynamodb') : undefined;
-loading?.catch(() => {});
+export function loadDynamoDb(): Promise<Sdk> {
+  if (!loading) {
+    loading = import('@aws-sdk/client-dynamodb');
+    loading.catch(() => {});
+  }
+  return loading;
+}
 
 /**
  * One DynamoDB table, as the idempotency store and the call limit use it. The SDK is the Lambda
@@ -27,7 +35,7 @@ export class DynamoDbTable {
     readonly name: string,
     clientConfig: DynamoDBClientConfig = {},
   ) {
-    this.#sdk = (loading ?? import('@aws-sdk/client-dynamodb')).then((sdk) => ({
+    this.#sdk = loadDynamoDb().then((sdk) => ({
       sdk,
       client: new sdk.DynamoDBClient({
         // One retry: a second failure within the invocation's time is an outage, not a blip.

@@ -1,4 +1,5 @@
 import { withTopSecret } from '../cloud/top-secret.js';
+import { loadDynamoDb } from '../idempotency/dynamodb.js';
 import { prepareTransport } from '../top/transport.js';
 import { initRunsAtFullCpu } from './aws.js';
 
@@ -14,4 +15,6 @@ export function prepareInstance(env: Record<string, string | undefined> = proces
   // The TOP secret, when TOP_SECRET_ID names one, is read while the platform is still starting the
   // instance (docs/decisions.md §12); a failed read is tried again by the first event.
   if (env.TOP_SECRET_ID?.trim()) withTopSecret(env).catch(() => {});
+  // Likewise the SDK of the DynamoDB table, when it is the store (docs/decisions.md §12).
+  if (env.IDEMPOTENCY_DYNAMODB_TABLE?.trim()) void loadDynamoDb();
 }
