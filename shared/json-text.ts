@@ -1,7 +1,7 @@
 import type { InputIssue } from './schemas/issues.js';
 
 /** Far deeper than any parking event, and well within what JSON.stringify can recurse through. */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -19,7 +19,7 @@ export class RedisConnectionError extends Error {
 type Parsed = { value: Reply | RedisReplyError; next: number } | undefined;
 
 /** Reads one reply at `at`, or undefined when the buffer does not hold all of it yet. */
-export function parseReply(buf: Buffer, at: number): Parsed {
+function parseReply(buf: Buffer, at: number): Parsed {
   const eol = buf.indexOf('\r\n', at);
   if (eol < 0) return undefined;
   const line = buf.toString('utf8', at + 1, eol);
@@ -56,7 +56,7 @@ export function parseReply(buf: Buffer, at: number): Parsed {
   }
 }
 
-export function encodeCommand(args: string[]): Buffer {
+function encodeCommand(args: string[]): Buffer {
   const parts = [`*${args.length}\r\n`];
   for (const arg of args) parts.push(`$${Buffer.byteLength(arg)}\r\n${arg}\r\n`);
   return Buffer.from(parts.join(''));

@@ -7,6 +7,9 @@ import { checkRecord, finish, startRecord } from '../pipeline.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { EventRecord } from '../triggers/envelope.js';
 
+/** What a sender is told to wait when its event could not be queued: a queue outage is short. */
+const QUEUE_RETRY_SECONDS = 5;
+
 /**
  * DELIVERY_MODE=queue: an HTTP event is validated (a 202 is a promise, so an invalid event still
  * gets its 400) and handed to the function's own queue, which the runtime knows (SQS on AWS, an
@@ -37,7 +40,7 @@ export function handOff(
         logError('queue_mode', { function: api.name, record_id: record.id, error: (err as Error).message });
         outcome = transient(
           { reason: 'queue_unavailable', message: 'The event could not be queued; nothing was sent.' },
-          5,
+          QUEUE_RETRY_SECONDS,
         );
       }
       return finish(where, r, outcome, started);

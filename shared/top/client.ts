@@ -29,7 +29,7 @@ export interface TopCall {
 }
 
 /** What a sender is told to wait after a transient fault when TOP gave no figure. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 10;
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
 function transportFailure(err: unknown): AttemptOutcome {
   const e = err as { code?: string; name?: string; message?: string };

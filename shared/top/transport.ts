@@ -109,7 +109,7 @@ export async function closePools(): Promise<void> {
   await Promise.all(all.map((p) => p.close()));
 }
 
-export class ResponseTimeoutError extends Error {
+class ResponseTimeoutError extends Error {
   override name = 'ResponseTimeoutError';
   readonly code = 'RESPONSE_TIMEOUT';
 }

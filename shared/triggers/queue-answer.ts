@@ -7,7 +7,7 @@ export class RecordsNotDoneError extends Error {
 }
 
 /** Counts for the invocation's answer and log. */
-export function tally(results: RecordOutcome[]) {
+function tally(results: RecordOutcome[]) {
   const count = (test: (r: RecordOutcome) => boolean) => results.filter(test).length;
   return {
     records: results.length,
