@@ -99,7 +99,8 @@ export class MemoryStore implements IdempotencyStore {
   }
 
   async complete(key: string, done: Completed, ttlMs: number, _waitMs?: number): Promise<void> {
-    this.#put(key, { status: 'complete', ...done }, ttlMs);
+    // Field by field, not spread: this runs for every delivered event.
+    this.#put(key, { status: 'complete', outcome: done.outcome, request: done.request }, ttlMs);
   }
 
   async release(key: string, token: string, _waitMs?: number): Promise<void> {
