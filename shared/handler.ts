@@ -41,6 +41,7 @@ async function configured(fn: string): Promise<Instance> {
     const settings = loadConfig(await withTopSecret(process.env));
     if (settings.webhook.mode === 'unsigned')
       logWarning('webhook_auth', { function: fn, warning: settings.webhook.warning });
+    // Events that met a cold instance together all waited for the secret: only the first opens the store.
     if (!instance) {
       const store = openStore(settings);
       instance = { settings, store, limiter: openLimiter(settings, store) };
